@@ -1,0 +1,73 @@
+// A recipe's files in memory → validated recipe, models config and hash. Pure, so the host loader
+// (src-main/recipes/load.ts) and any other source of files (drag-drop, git import) share one path.
+import { hashRecipe, type RecipeFile, type RecipeHash } from './hash';
+import { parseJsonWithLocation } from './json-location';
+import { isExcludedPath } from './paths';
+import type { RecipeProblem } from './problems';
+import type { ModelsConfig, Recipe } from './schema';
+import { MODELS_CONFIG_FILE, RECIPE_FILE, validateModelsConfig, validateRecipe } from './validate';
+
+// src-shared compiles without DOM or Node types; TextDecoder exists in every runtime we target.
+declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+
+export type RecipeCheck =
+  | { ok: true; recipe: Recipe; models?: ModelsConfig; hash: RecipeHash; files: string[] }
+  | { ok: false; problems: RecipeProblem[] };
+
+function decodeJson(file: RecipeFile): { ok: true; value: unknown } | { ok: false; problems: RecipeProblem[] } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
+  } catch {
+    return {
+      ok: false,
+      problems: [{ code: 'json-syntax', file: file.path, path: '$', message: `${file.path} is not UTF-8 text; save it as UTF-8 and load the recipe again.` }],
+    };
+  }
+  return parseJsonWithLocation(text, file.path);
+}
+
+/**
+ * Validates a recipe given all its files (relative POSIX paths; excluded names such as `.git/` are
+ * ignored). Reports every problem of recipe.json and models/config.json together.
+ */
+export function checkRecipeFiles(input: readonly RecipeFile[]): RecipeCheck {
+  const files = input.filter((f) => !isExcludedPath(f.path));
+  const paths = files.map((f) => f.path).sort();
+  const recipeFile = files.find((f) => f.path === RECIPE_FILE);
+  if (!recipeFile) {
+    return {
+      ok: false,
+      problems: [{ code: 'missing-file', file: RECIPE_FILE, path: '$', message: `The folder has no ${RECIPE_FILE} at its top level; a recipe folder needs one (see docs/recipe-format.md).` }],
+    };
+  }
+  const problems: RecipeProblem[] = [];
+
+  // models/config.json first: the recipe's model references are checked against it.
+  let models: ModelsConfig | null | undefined = null;
+  const modelsFile = files.find((f) => f.path === MODELS_CONFIG_FILE);
+  if (modelsFile) {
+    models = undefined; // present but unusable until proven valid: skip reference checks rather than cascade
+    const json = decodeJson(modelsFile);
+    if (!json.ok) problems.push(...json.problems);
+    else {
+      const v = validateModelsConfig(json.value);
+      if (v.ok) models = v.value;
+      else problems.push(...v.problems);
+    }
+  }
+
+  const recipeJson = decodeJson(recipeFile);
+  if (!recipeJson.ok) return { ok: false, problems: [...recipeJson.problems, ...problems] };
+  const recipe = validateRecipe(recipeJson.value, paths, models);
+  if (!recipe.ok) return { ok: false, problems: [...recipe.problems, ...problems] };
+  if (problems.length > 0) return { ok: false, problems };
+
+  let hash: RecipeHash;
+  try {
+    hash = hashRecipe(files);
+  } catch (err) {
+    return { ok: false, problems: [{ code: 'unsafe-path', path: '$', message: `${(err as Error).message} Rename the file and load the recipe again.` }] };
+  }
+  return { ok: true, recipe: recipe.value, ...(models ? { models } : {}), hash, files: paths };
+}

@@ -6,3 +6,4 @@ export * from './json-location';
 export * from './validate';
 export * from './hash';
 export * from './check';
+export * from './limits';

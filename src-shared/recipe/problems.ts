@@ -46,8 +46,9 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
 function describeValue(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'string') return 'text';
+  if (typeof input === 'string') return `the text ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
   if (typeof input === 'object') return 'an object';
+  if (typeof input === 'number' || typeof input === 'boolean') return String(input);
   return `a ${typeof input}`;
 }
 

@@ -164,7 +164,8 @@ function agentProblems(
       const path = jsonPath(['agents', k, 'prompt']);
       if (unsafe) {
         problems.push({ code: 'unsafe-path', file, path, message: `The prompt path "${prompt}" is refused: ${unsafe}.` });
-      } else if (present && !present.has(prompt)) {
+      } else if (present && !present.has(prompt) && /\.md$/i.test(prompt)) {
+        // (a non-.md prompt is already a schema problem; one report per mistake)
         problems.push({ code: 'missing-file', file, path, message: `The prompt file "${prompt}" is not in the recipe folder; add it or fix the path (paths are case-sensitive).` });
       }
     }

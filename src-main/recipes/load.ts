@@ -32,7 +32,7 @@ const problem = (code: RecipeProblem['code'], file: string | undefined, message:
 
 const isInside = (root: string, target: string): boolean => {
   const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 };
 
 /**

@@ -31,9 +31,13 @@ const goodModels = (): ModelsConfig => ({
 
 const FILES = ['recipe.json', 'models/config.json', 'roles/reviewer.md'];
 
-/** Applies `mutate` to a good recipe and returns the problems as `path → code`. */
-function recipeProblems(mutate: (r: ReturnType<typeof goodRecipe> & Record<string, unknown>) => void): RecipeProblem[] {
-  const r = goodRecipe() as ReturnType<typeof goodRecipe> & Record<string, unknown>;
+// Fixtures are mutated into malformed shapes on purpose, so they are typed loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
+/** Applies `mutate` to a good recipe and returns its problems. */
+function recipeProblems(mutate: (r: Loose) => void): RecipeProblem[] {
+  const r: Loose = goodRecipe();
   mutate(r);
   const result = validateRecipe(r, FILES, goodModels());
   if (result.ok) throw new Error('expected problems, got a valid recipe');
@@ -49,7 +53,7 @@ describe('validateRecipe', () => {
   });
 
   // Each case: one malformed input and the exact JSON path (and kind) it must be reported at.
-  const cases: [string, (r: Record<string, any>) => void, string, RecipeProblem['code']][] = [
+  const cases: [string, (r: Loose) => void, string, RecipeProblem['code']][] = [
     ['missing name', (r) => delete r.name, '$.name', 'schema'],
     ['name with spaces and capitals', (r) => (r.name = 'My Recipe'), '$.name', 'schema'],
     ['name longer than 64 characters', (r) => (r.name = 'a'.repeat(65)), '$.name', 'schema'],
@@ -144,8 +148,8 @@ describe('validateRecipe', () => {
 });
 
 describe('validateModelsConfig', () => {
-  const modelProblems = (mutate: (m: Record<string, any>) => void) => {
-    const m = goodModels() as Record<string, any>;
+  const modelProblems = (mutate: (m: Loose) => void) => {
+    const m = goodModels() as Loose;
     mutate(m);
     const result = validateModelsConfig(m);
     if (result.ok) throw new Error('expected problems');
@@ -156,7 +160,7 @@ describe('validateModelsConfig', () => {
     expect(validateModelsConfig(goodModels())).toMatchObject({ ok: true, value: { default: 'local' } });
   });
 
-  const cases: [string, (m: Record<string, any>) => void, string, RecipeProblem['code']][] = [
+  const cases: [string, (m: Loose) => void, string, RecipeProblem['code']][] = [
     ['default naming no model', (m) => (m.default = 'missing'), '$.default', 'unknown-model'],
     ['unknown provider', (m) => (m.models.local.provider = 'acme'), '$.models.local.provider', 'schema'],
     ['contextLength below 1024', (m) => (m.models.local.contextLength = 512), '$.models.local.contextLength', 'schema'],

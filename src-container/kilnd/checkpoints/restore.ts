@@ -1,0 +1,104 @@
+// Undo's file work: the difference between two checkpoint trees, computed in-process (equal
+// subtrees are skipped by oid, so cost follows the change), then applied to the work tree:
+// deletions first (a file may stand where a directory must go), then atomic writes (temp file
+// + rename, so a crash leaves old or new content, never half a file), then the directories
+// our deletions emptied. Excluded and ignored files are in neither tree, so they are never touched.
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { MODE_EXEC, MODE_LINK, MODE_TREE, type ObjectStore } from './objects';
+import { display, fsPath, join, parentOf, type RelPath } from './paths';
+import type { Entry } from './tree-cache';
+
+export interface TreeChange { path: RelPath; from?: Entry; to?: Entry }
+
+/** Files that differ between tree `a` and tree `b` (null = empty tree). */
+export async function diffTrees(objects: ObjectStore, a: string | null, b: string | null, prefix: RelPath = '', out: TreeChange[] = []): Promise<TreeChange[]> {
+  if (a === b) return out;
+  const left = new Map((a ? await objects.readTree(a) : []).map((e) => [e.name, e]));
+  const right = new Map((b ? await objects.readTree(b) : []).map((e) => [e.name, e]));
+  for (const name of new Set([...left.keys(), ...right.keys()])) {
+    const l = left.get(name), r = right.get(name);
+    if (l && r && l.oid === r.oid && l.mode === r.mode) continue;
+    const p = join(prefix, name);
+    const lTree = l?.mode === MODE_TREE, rTree = r?.mode === MODE_TREE;
+    if (lTree || rTree) await diffTrees(objects, lTree ? l!.oid : null, rTree ? r!.oid : null, p, out);
+    const from = l && !lTree ? { mode: l.mode, oid: l.oid } : undefined;
+    const to = r && !rTree ? { mode: r.mode, oid: r.oid } : undefined;
+    if (from || to) out.push({ path: p, from, to });
+  }
+  return out;
+}
+
+export interface ApplyResult { written: RelPath[]; deleted: RelPath[]; failed: { path: string; reason: string }[] }
+
+/** Makes the work tree's files match `changes[].to` (absent `to` = delete). */
+export async function applyChanges(objects: ObjectStore, workTree: string, changes: TreeChange[]): Promise<ApplyResult> {
+  const result: ApplyResult = { written: [], deleted: [], failed: [] };
+  const emptied = new Set<RelPath>();
+  for (const c of changes) {
+    if (c.to) continue;
+    try {
+      fs.unlinkSync(fsPath(workTree, c.path));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        result.failed.push({ path: display(c.path), reason: (e as Error).message });
+        continue;
+      }
+    }
+    result.deleted.push(c.path);
+    emptied.add(parentOf(c.path));
+  }
+  // A type change (file → symlink, or a file where a directory was) deletes first as well.
+  for (const c of changes) {
+    if (c.to && c.from && c.from.mode !== c.to.mode) fs.rmSync(fsPath(workTree, c.path), { force: true });
+  }
+  const madeDirs = new Set<RelPath>();
+  for (const c of changes) {
+    if (!c.to) continue;
+    try {
+      const dir = parentOf(c.path);
+      if (dir !== '' && !madeDirs.has(dir)) {
+        fs.mkdirSync(fsPath(workTree, dir), { recursive: true });
+        madeDirs.add(dir);
+      }
+      await writeEntry(objects, workTree, c.path, c.to);
+      result.written.push(c.path);
+    } catch (e) {
+      result.failed.push({ path: display(c.path), reason: (e as Error).message });
+    }
+  }
+  removeEmptyDirs(workTree, emptied);
+  return result;
+}
+
+async function writeEntry(objects: ObjectStore, workTree: string, rel: RelPath, e: Entry): Promise<void> {
+  const body = await objects.readBlob(e.oid);
+  const target = fsPath(workTree, rel);
+  const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${randomBytes(6).toString('hex')}`));
+  try {
+    if (e.mode === MODE_LINK) fs.symlinkSync(body, tmp);
+    else fs.writeFileSync(tmp, body, { mode: e.mode === MODE_EXEC ? 0o755 : 0o644 });
+    if (e.mode !== MODE_LINK) fs.chmodSync(tmp, e.mode === MODE_EXEC ? 0o755 : 0o644); // umask-proof
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Removes directories left empty by our deletions, walking up; never the root. */
+function removeEmptyDirs(workTree: string, dirs: Set<RelPath>): void {
+  const order = [...dirs].sort((a, b) => b.length - a.length);
+  const tried = new Set<RelPath>();
+  for (let d of order) {
+    while (d !== '' && !tried.has(d)) {
+      tried.add(d);
+      try {
+        fs.rmdirSync(fsPath(workTree, d));
+      } catch {
+        break; // not empty (ignored files stay, and so does their directory) or already gone
+      }
+      d = parentOf(d);
+    }
+  }
+}

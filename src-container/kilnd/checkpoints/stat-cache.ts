@@ -1,0 +1,66 @@
+// path → {stat, oid}: lets a rescan skip hashing files whose lstat is unchanged, like git's
+// index. Persisted in the state dir so a restart costs readdir+lstat, not a re-hash.
+// Racy entries (modified within RACY_MS of being hashed: the kernel's coarse mtime clock may
+// give a later write the same mtime) are always re-hashed, as git does for its racy index.
+import fs from 'node:fs';
+import type { Stats } from 'node:fs';
+import type { RelPath } from './paths';
+
+const RACY_MS = 1000;
+const VERSION = 1;
+
+export interface StatEntry {
+  mtimeMs: number;
+  ctimeMs: number;
+  size: number;
+  ino: number;
+  mode: string;
+  oid: string;
+  racy: boolean;
+}
+
+export class StatCache {
+  readonly entries = new Map<RelPath, StatEntry>();
+
+  /** The cached oid when `st` matches the entry and the entry is trustworthy. */
+  lookup(rel: RelPath, st: Stats, mode: string): string | undefined {
+    const e = this.entries.get(rel);
+    if (!e || e.racy) return undefined;
+    if (e.mode !== mode || e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ctimeMs !== st.ctimeMs || e.ino !== st.ino) {
+      return undefined;
+    }
+    return e.oid;
+  }
+
+  record(rel: RelPath, st: Stats, mode: string, oid: string, hashedAt = Date.now()): void {
+    const racy = hashedAt - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS;
+    this.entries.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino, mode, oid, racy });
+  }
+
+  delete(rel: RelPath): void {
+    this.entries.delete(rel);
+  }
+
+  /** Atomic write (temp + rename): a crash leaves the old file or the new one. */
+  save(file: string, head: string | null): void {
+    const rows: unknown[] = [];
+    for (const [p, e] of this.entries) rows.push([p, e.mtimeMs, e.ctimeMs, e.size, e.ino, e.mode, e.oid, e.racy ? 1 : 0]);
+    const tmp = `${file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, head, rows }));
+    fs.renameSync(tmp, file);
+  }
+
+  /** Loads a saved cache; a missing or unreadable file just means a slower first rescan. */
+  load(file: string): void {
+    let data: { version?: number; rows?: [string, number, number, number, number, string, string, number][] };
+    try {
+      data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return;
+    }
+    if (data.version !== VERSION || !Array.isArray(data.rows)) return;
+    for (const [p, mtimeMs, ctimeMs, size, ino, mode, oid, racy] of data.rows) {
+      this.entries.set(p, { mtimeMs, ctimeMs, size, ino, mode, oid, racy: racy === 1 });
+    }
+  }
+}

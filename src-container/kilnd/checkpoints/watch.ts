@@ -1,0 +1,98 @@
+// The change set: @parcel/watcher (inotify on Linux) feeds the paths that changed since the
+// last checkpoint. A checkpoint drains the set *before* hashing, so a write during hashing
+// lands in the next set.
+//
+// flush(): parcel delivers events in batches, ~50 ms after they happen. To be sure a write
+// that already returned is in the set, flush re-sets the work tree root's own timestamps to
+// their current values: that queues an IN_ATTRIB event for the root behind every event
+// already queued on the same inotify descriptor, and once a batch carrying it arrives, every
+// earlier event has been delivered. No file is written into the workspace for this.
+import fs from 'node:fs';
+import watcher, { type AsyncSubscription, type Event } from '@parcel/watcher';
+import { fromText, parentOf, type RelPath } from './paths';
+
+const FLUSH_TIMEOUT_MS = 2000;
+
+export class ChangeWatch {
+  private dirty = new Set<RelPath>();
+  private sub: AsyncSubscription | null = null;
+  private rootSeen: (() => void) | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Set when events may have been lost (queue overflow, watcher error): rescan everything. */
+  lost = false;
+
+  constructor(private readonly workTree: string, private readonly ignoreGlobs: string[]) {}
+
+  async start(): Promise<void> {
+    this.sub = await watcher.subscribe(this.workTree, (err, events) => this.onEvents(err, events), {
+      ignore: this.ignoreGlobs,
+    });
+  }
+
+  private onEvents(err: Error | null, events: Event[]): void {
+    if (err) this.lost = true; // overflow or a backend error: we no longer know what changed
+    let sawRoot = false;
+    for (const e of events) {
+      if (e.path === this.workTree) {
+        sawRoot = true; // our flush signal, or an attribute change of the root itself
+        continue;
+      }
+      if (!e.path.startsWith(`${this.workTree}/`)) continue;
+      const rel = e.path.slice(this.workTree.length + 1);
+      // A name that is not UTF-8 reaches us mangled: rescan its directory instead.
+      this.dirty.add(rel.includes('\uFFFD') ? parentOf(fromText(rel)) : fromText(rel));
+    }
+    if (sawRoot && this.rootSeen) this.rootSeen();
+  }
+
+  /** Takes the current change set; later events start a new one. */
+  drain(): Set<RelPath> {
+    const out = this.dirty;
+    this.dirty = new Set();
+    return out;
+  }
+
+  /** Puts paths back (a checkpoint that failed must not lose its changes). */
+  requeue(paths: Iterable<RelPath>): void {
+    for (const p of paths) this.dirty.add(p);
+  }
+
+  get pending(): number {
+    return this.dirty.size;
+  }
+
+  /** Resolves once every event queued before the call has been delivered (see top). */
+  flush(): Promise<void> {
+    const next = this.flushing.then(() => this.flushOnce());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (!this.sub) return;
+    const seen = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), FLUSH_TIMEOUT_MS);
+      this.rootSeen = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    try {
+      const st = fs.statSync(this.workTree);
+      fs.utimesSync(this.workTree, st.atimeMs / 1000, st.mtimeMs / 1000);
+    } catch {
+      this.lost = true; // cannot signal (read-only root?): fall back to a rescan
+      this.rootSeen = null;
+      return;
+    }
+    const ok = await seen;
+    this.rootSeen = null;
+    if (!ok) this.lost = true;
+  }
+
+  async close(): Promise<void> {
+    const sub = this.sub;
+    this.sub = null;
+    if (sub) await sub.unsubscribe();
+  }
+}

@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CheckpointStore } from '../../../../../src-container/kilnd/checkpoints';
+import { commitTree, fingerprint, gitWriteTree, tempDirs, write } from './helpers';
+
+let dirs: ReturnType<typeof tempDirs>;
+let store: CheckpointStore | null = null;
+
+async function open(extra: Partial<Parameters<typeof CheckpointStore.open>[0]> = {}): Promise<CheckpointStore> {
+  store = await CheckpointStore.open({ gitDir: dirs.gitDir, workTree: dirs.work, gcIntervalMs: 0, ...extra });
+  return store;
+}
+
+afterEach(async () => {
+  await store?.close();
+  store = null;
+  dirs?.cleanup();
+});
+
+function seed(work: string): void {
+  write(work, 'README.md', '# hello\n');
+  write(work, 'src/a.ts', 'export const a = 1;\n');
+  write(work, 'src/lib/b.ts', 'export const b = 2;\n');
+  write(work, 'src/lib/deep/c.txt', 'c\n');
+  write(work, 'bin/run.sh', '#!/bin/sh\necho hi\n', 0o755);
+  fs.symlinkSync('src/a.ts', path.join(work, 'link-to-a'));
+  write(work, '.gitignore', '*.log\nsecret/\n');
+  write(work, 'debug.log', 'ignored\n');
+  write(work, 'secret/key.txt', 'ignored too\n');
+  write(work, 'node_modules/pkg/index.js', 'module.exports = 1;\n');
+  write(work, 'pkg/sub/.gitignore', 'local.tmp\n');
+  write(work, 'pkg/sub/local.tmp', 'nested ignore\n');
+  write(work, 'pkg/sub/kept.txt', 'kept\n');
+}
+
+const CROSS_EXCLUDES = ['node_modules/', '__pycache__/'];
+
+describe('CheckpointStore', () => {
+  it('restores a checkpoint byte for byte: edits reverted, deletions back, additions gone, ignored files untouched', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    write(dirs.work, 'nested/.git/config', '[core]\n'); // someone's nested repo
+    const s = await open();
+    const cp = await s.takeCheckpoint('before agent');
+    const snapshot = fingerprint(dirs.work);
+
+    write(dirs.work, 'src/a.ts', 'export const a = 42;\n');
+    fs.rmSync(path.join(dirs.work, 'src/lib/deep'), { recursive: true });
+    fs.rmSync(path.join(dirs.work, 'README.md'));
+    write(dirs.work, 'added/new/file.txt', 'new\n');
+    fs.chmodSync(path.join(dirs.work, 'bin/run.sh'), 0o644);
+    fs.rmSync(path.join(dirs.work, 'link-to-a'));
+    fs.symlinkSync('README.md', path.join(dirs.work, 'link-to-a'));
+    // Ignored and excluded files changed after the checkpoint must survive the undo as they are now.
+    write(dirs.work, 'debug.log', 'newer log\n');
+    write(dirs.work, 'node_modules/pkg/index.js', 'module.exports = 2;\n');
+    write(dirs.work, 'nested/.git/config', '[core]\n\tbare = false\n');
+
+    const r = await s.restoreCheckpoint(cp.commit);
+    expect(r.before.unchanged).toBe(false);
+    expect(r.failed).toEqual([]);
+    const now = fingerprint(dirs.work);
+    const expected = new Map(snapshot);
+    for (const k of ['debug.log', 'node_modules/pkg/index.js', 'nested/.git/config']) expected.set(k, now.get(k)!);
+    expect(now).toEqual(expected);
+    expect(fs.readFileSync(path.join(dirs.work, 'debug.log'), 'utf8')).toBe('newer log\n');
+    expect(fs.readFileSync(path.join(dirs.work, 'nested/.git/config'), 'utf8')).toContain('bare = false');
+    expect(fs.existsSync(path.join(dirs.work, 'added'))).toBe(false); // emptied dirs removed
+    expect(commitTree(dirs.gitDir, r.checkpoint)).toBe(commitTree(dirs.gitDir, cp.commit));
+    // The tree now equals the checkpoint: the next request is a no-op.
+    const after = await s.takeCheckpoint('next');
+    expect(after.unchanged).toBe(true);
+    expect(after.commit).toBe(r.checkpoint);
+  });
+
+  it('builds incrementally the same tree git add -A would', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    for (let d = 0; d < 5; d++) for (let f = 0; f < 5; f++) write(dirs.work, `tree/d${d}/f${f}.txt`, `${d}-${f}\n`);
+    const s = await open();
+    const first = await s.takeCheckpoint('first');
+    expect(commitTree(dirs.gitDir, first.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+
+    write(dirs.work, 'tree/d1/f1.txt', 'changed\n');
+    write(dirs.work, 'tree/d9/new.txt', 'new dir\n');
+    fs.rmSync(path.join(dirs.work, 'tree/d2'), { recursive: true });
+    fs.rmSync(path.join(dirs.work, 'src/lib/deep'), { recursive: true });
+    write(dirs.work, 'src/lib/deep', 'a file where a directory was\n');
+    write(dirs.work, 'pkg/sub/local.tmp', 'still ignored\n');
+    write(dirs.work, 'tree/d3/x.bin', Buffer.from([0, 1, 2, 255]));
+    const second = await s.takeCheckpoint('second');
+    expect(second.parent).toBe(first.commit);
+    expect(commitTree(dirs.gitDir, second.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    const byPath = new Map(second.changes.map((c) => [c.path, c.change]));
+    expect(byPath.get('tree/d1/f1.txt')).toBe('modified');
+    expect(byPath.get('tree/d9/new.txt')).toBe('added');
+    expect(byPath.get('tree/d2/f0.txt')).toBe('deleted');
+    expect(byPath.get('src/lib/deep')).toBe('added');
+    expect(byPath.has('pkg/sub/local.tmp')).toBe(false);
+    expect(second.files).toBe(second.changes.length);
+
+    // A new .gitignore rule takes files out; the tree still matches git's.
+    write(dirs.work, '.gitignore', '*.log\nsecret/\ntree/d4/\n');
+    const third = await s.takeCheckpoint('third');
+    expect(third.changes.filter((c) => c.path.startsWith('tree/d4/')).every((c) => c.change === 'deleted')).toBe(true);
+    expect(commitTree(dirs.gitDir, third.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+  });
+
+  it('answers a checkpoint request with no changes with the previous checkpoint', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    const s = await open();
+    const a = await s.takeCheckpoint('a');
+    const b = await s.takeCheckpoint('b');
+    expect(b.unchanged).toBe(true);
+    expect(b.commit).toBe(a.commit);
+    expect(b.files).toBe(0);
+    // Rewriting a file with the same bytes is not a change either.
+    write(dirs.work, 'src/a.ts', 'export const a = 1;\n');
+    const c = await s.takeCheckpoint('c');
+    expect(c.unchanged).toBe(true);
+    expect(c.commit).toBe(a.commit);
+  });
+
+  it('includes files written just before the request (flush) and undoes an undo', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    const s = await open();
+    const base = await s.takeCheckpoint('base');
+    for (let i = 0; i < 50; i++) write(dirs.work, `burst/f${i}.txt`, `burst ${i}\n`);
+    const burst = await s.takeCheckpoint('burst');
+    expect(burst.changes.filter((c) => c.change === 'added')).toHaveLength(50);
+    const withBurst = fingerprint(dirs.work);
+
+    const undo = await s.restoreCheckpoint(base.commit);
+    expect(undo.before.unchanged).toBe(true); // the burst was already checkpointed
+    expect(undo.before.commit).toBe(burst.commit);
+    expect(undo.changed).toBe(50);
+    expect(fs.existsSync(path.join(dirs.work, 'burst'))).toBe(false);
+    const redo = await s.restoreCheckpoint(undo.before.commit);
+    expect(redo.changed).toBe(50);
+    expect(fingerprint(dirs.work)).toEqual(withBurst);
+    const list = await s.list();
+    expect(list.map((c) => c.reason).slice(0, 3)).toEqual([`restore ${burst.commit}`, `restore ${base.commit}`, 'burst']);
+  });
+
+  it('skips a 200 MB file without crashing and reports it', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    execFileSync('truncate', ['-s', '200M', path.join(dirs.work, 'huge.bin')]);
+    const s = await open();
+    const cp = await s.takeCheckpoint('huge');
+    expect(cp.unchanged).toBe(true); // the start rescan already saw everything; skips stay reported
+    expect(cp.skipped).toContainEqual({ path: 'huge.bin', reason: 'too-large', size: 200 * 1024 * 1024 });
+    expect(await s.readFileAt(cp.commit, 'huge.bin')).toBeNull();
+    expect(await s.readFileAt(cp.commit, 'README.md')).toEqual(Buffer.from('# hello\n'));
+    write(dirs.work, 'README.md', 'changed\n');
+    const r = await s.restoreCheckpoint(cp.commit);
+    expect(r.failed).toEqual([]);
+    expect(fs.statSync(path.join(dirs.work, 'huge.bin')).size).toBe(200 * 1024 * 1024); // left alone
+  });
+
+  it('handles binary content, control characters and names that are not UTF-8', async () => {
+    dirs = tempDirs();
+    const weird = Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x01, 0x2e, 0x74, 0x78, 0x74]); // "bad\xff\xfe\x01.txt"
+    write(dirs.work, weird, Buffer.from([0xc3, 0x28, 0x00, 0x07]));
+    write(dirs.work, 'ctl\x07\x1b[31m.txt', 'bell \x07 escape \x1b[0m\n');
+    write(dirs.work, 'text.txt', 'one\ntwo\n');
+    const s = await open();
+    const cp = await s.takeCheckpoint('weird');
+    const snapshot = fingerprint(dirs.work);
+    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+
+    write(dirs.work, weird, 'replaced');
+    write(dirs.work, 'text.txt', 'one\nthree\n');
+    write(dirs.work, 'blob.bin', Buffer.from([1, 2, 3, 0, 4]));
+    const next = await s.takeCheckpoint('edits');
+    const text = next.changes.find((c) => c.path === 'text.txt')!;
+    expect(await s.diffFor(text)).toMatch(/-two\n\+three/);
+    const bin = next.changes.find((c) => c.path === 'blob.bin')!;
+    expect(bin.binary).toBe(true);
+    expect(await s.diffFor(bin)).toBeNull();
+
+    await s.restoreCheckpoint(cp.commit);
+    expect(fingerprint(dirs.work)).toEqual(snapshot);
+  });
+
+  it('resumes from persisted state after close and open, seeing changes made while closed', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    let s = await open();
+    const a = await s.takeCheckpoint('a');
+    await s.close();
+    expect(fs.existsSync(path.join(dirs.gitDir, 'kiln-stat-cache.json'))).toBe(true);
+
+    s = await open(); // nothing changed: the start rescan finds nothing
+    expect(s.headCommit).toBe(a.commit);
+    await s.close();
+
+    write(dirs.work, 'src/a.ts', 'offline edit\n');
+    s = await open();
+    expect(s.headCommit).not.toBe(a.commit);
+    const [newest] = await s.list(1);
+    expect(newest?.reason).toBe('start');
+    expect(newest?.parent).toBe(a.commit);
+    expect((await s.readFileAt(newest!.commit, 'src/a.ts'))?.toString()).toBe('offline edit\n');
+  });
+
+  it('keeps the newest checkpoints on retention and git gc leaves a consistent repository', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    const s = await open({ keep: 3 });
+    for (let i = 0; i < 6; i++) {
+      write(dirs.work, 'counter.txt', `${i}\n`);
+      await s.takeCheckpoint(`step ${i}`);
+    }
+    await s.gc();
+    const list = await s.list();
+    expect(list.map((c) => c.reason)).toEqual(['step 5', 'step 4', 'step 3']);
+    execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'fsck', '--no-dangling', '--connectivity-only']);
+    expect((await s.readFileAt(list[2]!.commit, 'counter.txt'))?.toString()).toBe('3\n');
+  });
+});

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A newcomer's one setup command (`npm run setup`; .ci/run calls it too). Idempotent: each step
+# checks before it acts, so a second run takes seconds.
+#   1. Node dependencies (npm ci), skipped when package-lock.json has not changed since
+#   2. a running Docker engine (Debian's docker.io)          scripts/ensure-docker.sh
+#   3. the runtime image's base image, built locally when no registry is reachable
+#                                                             scripts/ensure-base-image.sh
+#   4. Chromium for the browser tests (Debian's chromium)
+# KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/lib/common.sh
+
+skip() { [[ " ${KILN_SETUP_SKIP:-} " == *" $1 "* ]]; }
+
+ensure_node_deps() {
+  # Native addons (better-sqlite3) build against the installed Node's headers, never a download.
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then
+    export npm_config_nodedir=/usr
+  fi
+  local stamp=node_modules/.kiln-deps-stamp want
+  want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return
+  fi
+  # Electron's binary comes from outside the npm registry. Tests never launch Electron (the
+  # browser tests drive web mode), so CI skips the download; elsewhere try it, then fall back.
+  if [ -n "${CI:-}" ] || [ -n "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" ]; then
+    kiln_log "npm ci (Electron binary download skipped)"
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  else
+    kiln_log "npm ci"
+    if ! npm ci --no-audit --no-fund; then
+      kiln_log "npm ci failed; retrying without Electron's binary download (the desktop app will not start until it is installed)"
+      ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+    fi
+  fi
+  printf '%s\n' "$want" >"$stamp"
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  kiln_apt_install chromium
+}
+
+skip deps || ensure_node_deps
+skip docker || bash scripts/ensure-docker.sh
+skip base-image || bash scripts/ensure-base-image.sh
+skip chromium || ensure_chromium
+kiln_log "setup complete"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Entry point of the Kiln runtime image. First argument is the role:
+#   recorder    kilnd: event store, signer, checkpoints (its own volume)
+#   workspace   the agents' container; shares the recorder's network namespace
+#   all-in-one  recorder and agents in one container, the UI on one localhost port
+# Anything else runs as a plain command (`docker run IMAGE opencode --version`).
+set -euo pipefail
+
+role="${1:-all-in-one}"
+[ $# -gt 0 ] && shift
+
+KILND_DIR=/opt/kiln/kilnd
+
+start_recorder() {
+  # kilnd owns /state (the volume only it mounts); the workspace is shared with the agents.
+  mkdir -p "${KILN_STATE_DIR:-/state}"
+  chmod 0700 "${KILN_STATE_DIR:-/state}"
+  exec node --enable-source-maps "$KILND_DIR/kilnd.mjs" "$@"
+}
+
+start_workspace() {
+  # The agents' side: stays up for `docker exec` sessions (terminals, agents, `kiln exec`).
+  # Every bash here sources /etc/kiln/hook.bash (BASH_ENV, /etc/bash.bashrc).
+  exec sleep infinity
+}
+
+start_all_in_one() {
+  # One container, recorder and agents together (`docker run` without the desktop app).
+  # Integrity is weaker: the agent user has sudo and could reach the recorder's files.
+  : "${KILN_SESSION_TOKEN:=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+  : "${KILN_HOOK_TOKEN:=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+  export KILN_SESSION_TOKEN KILN_HOOK_TOKEN
+  mkdir -p "${KILN_STATE_DIR:-/state}" && chmod 0700 "${KILN_STATE_DIR:-/state}"
+  node --enable-source-maps "$KILND_DIR/kilnd.mjs" &
+  local kilnd=$!
+  trap 'kill -TERM "$kilnd" 2>/dev/null; wait "$kilnd"' TERM INT
+  for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:${KILN_PORT:-7680}/health" && break; sleep 0.1; done
+  echo "kiln: recorder on port ${KILN_PORT:-7680}; session token in \$KILN_SESSION_TOKEN of this container" >&2
+  export KILN_RECORDER_URL="http://127.0.0.1:${KILN_PORT:-7680}" BASH_ENV=/etc/kiln/hook.bash
+  if [ $# -gt 0 ]; then
+    runuser -u agent -- "$@" || true
+  fi
+  wait "$kilnd"
+}
+
+case "$role" in
+  recorder) start_recorder "$@" ;;
+  workspace) start_workspace "$@" ;;
+  all-in-one) start_all_in_one "$@" ;;
+  *) exec "$role" "$@" ;;
+esac

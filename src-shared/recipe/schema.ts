@@ -4,7 +4,7 @@
 // The written spec is docs/recipe-format.md; keep the two in step.
 import { z } from 'zod';
 
-/** The only format version this build understands. Migrations are keyed on it (see migrate.ts). */
+/** The only format version this build understands; future migrations are keyed on it (docs/recipe-format.md, "Versioning"). */
 export const RECIPE_FORMAT = 0;
 
 export const AGENT_KINDS = ['opencode', 'claude-code', 'codex', 'gemini-cli'] as const;

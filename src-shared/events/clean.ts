@@ -1,16 +1,42 @@
 // Text cleaning before signing: what a terminal or a model emits is not always text a reader,
 // a relay or a JSON parser will accept. Cleaning is lossy on purpose and deterministic.
 
-// C0 controls except \t (09) and \n (0A); \r is handled first. DEL (7F) and C1 (80–9F).
-const CONTROL = /[\x00-\x08\x0B-\x1F\x7F-\x9F]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NEEDS_CLEANING = /[\x00-\x08\x0B-\x1F\x7F-\x9F\uD800-\uDFFF]/;
 
 /** Remove control characters (keeping \n and \t), normalise \r\n and lone \r to \n,
- *  and replace lone surrogates with U+FFFD. */
+ *  and replace lone surrogates with U+FFFD. One pass: inputs can be megabytes of terminal output. */
 export function cleanText(s: string): string {
   if (!NEEDS_CLEANING.test(s)) return s; // the common case: nothing to do, no copy
-  return s.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+  // The output is never longer than the input, so one code-unit buffer holds it; slicing
+  // and joining millions of small strings is far slower for terminal output full of escapes.
+  const out = new Uint16Array(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09) {
+      out[n++] = c;
+    } else if (c === 0x0d) {
+      out[n++] = 0x0a;
+      if (s.charCodeAt(i + 1) === 0x0a) i++;
+    } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+      // C0, DEL, C1: dropped
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out[n++] = c;
+        out[n++] = d;
+        i++;
+      } else out[n++] = 0xfffd;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      out[n++] = 0xfffd;
+    } else out[n++] = c;
+  }
+  const chunks: string[] = [];
+  for (let at = 0; at < n; at += 8192) {
+    // apply takes array-likes; a typed array is one.
+    chunks.push(String.fromCharCode.apply(null, out.subarray(at, Math.min(n, at + 8192)) as unknown as number[]));
+  }
+  return chunks.join('');
 }
 
 /** Deeper than this, a value is replaced by a note: it keeps recursion (and JSON) bounded. */

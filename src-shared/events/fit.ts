@@ -31,10 +31,15 @@ const PLACEHOLDER_ID = '0'.repeat(64);
 const PLACEHOLDER_SIG = '0'.repeat(128);
 
 export function fitEvent(draft: Draft, pubkey: string): { template: EventTemplate; blobs: EventBlob[] } {
-  const first = assemble(draft, draft.content, draft.blobs, draft.extraTags);
-  if (serializedBytes(first, pubkey) <= MAX_EVENT_BYTES) return { template: first, blobs: draft.blobs };
+  const json = JSON.stringify(draft.content);
+  // UTF-8 bytes ≥ UTF-16 units, and the event escapes the content again: a content JSON
+  // longer than the limit cannot fit, so skip measuring (and copying) megabytes.
+  if (json.length <= MAX_EVENT_BYTES) {
+    const first = assemble(draft, draft.content, draft.blobs, draft.extraTags);
+    if (serializedBytes(first, pubkey) <= MAX_EVENT_BYTES) return { template: first, blobs: draft.blobs };
+  }
 
-  const full = textBlob(JSON.stringify(draft.content), JSON_MIME);
+  const full = textBlob(json, JSON_MIME);
   const blobs = [...draft.blobs, full];
   for (const rung of RUNGS) {
     const content: Record<string, unknown> = {};

@@ -33,7 +33,8 @@ function decodeJson(file: RecipeFile): { ok: true; value: unknown } | { ok: fals
  */
 export function checkRecipeFiles(input: readonly RecipeFile[]): RecipeCheck {
   const files = input.filter((f) => !isExcludedPath(f.path));
-  const paths = files.map((f) => f.path).sort();
+  // NFC, as the hash does: a name stored decomposed (macOS) matches the same name typed in recipe.json.
+  const paths = files.map((f) => f.path.normalize('NFC')).sort();
   const recipeFile = files.find((f) => f.path === RECIPE_FILE);
   if (!recipeFile) {
     return {

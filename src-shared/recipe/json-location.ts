@@ -3,12 +3,18 @@
 // the message is then the same in Node, Electron's renderer and the CLI.
 import type { RecipeResult } from './problems';
 
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 interface SyntaxFault {
   offset: number;
   reason: string;
 }
 
-/** Returns the first syntax fault of `text` as JSON, or null when it is valid. */
+/**
+ * Returns the first syntax fault of `text` as JSON, or null when it is valid. A key repeated in one
+ * object is a fault too: JSON.parse keeps the last, other parsers the first, so the recipe would
+ * mean different things to different tools.
+ */
 function findFault(text: string): SyntaxFault | null {
   let i = 0;
   const fail = (reason: string): never => {
@@ -43,7 +49,8 @@ function findFault(text: string): SyntaxFault | null {
     }
   };
   const num = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    NUMBER.lastIndex = i; // sticky: matches at i without copying the rest of the text
+    const m = NUMBER.exec(text);
     if (!m) fail(`${shown()} does not start a value (a value is an object, list, string, number, true, false or null)`);
     i += m![0].length;
   };
@@ -54,10 +61,18 @@ function findFault(text: string): SyntaxFault | null {
       i++;
       ws();
       if (text[i] === '}') return void i++;
+      const keys = new Set<string>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail(`expected a key in double quotes but found ${shown()}`);
+        const keyStart = i;
         str();
+        const key = JSON.parse(text.slice(keyStart, i)) as string;
+        if (keys.has(key)) {
+          i = keyStart;
+          fail(`the key ${JSON.stringify(key)} appears twice in the same object; keep one`);
+        }
+        keys.add(key);
         ws();
         if (text[i] !== ':') fail(`expected ":" after the key but found ${shown()}`);
         i++;
@@ -123,27 +138,32 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /**
- * Parses JSON text. On failure returns one `json-syntax` problem naming the file, line and column,
+ * Parses JSON text. On failure (including a key repeated in one object) returns one `json-syntax` problem naming the file, line and column,
  * e.g. `recipe.json line 4, column 3: a comma before "}" (trailing commas are not allowed in JSON).`
  * A leading byte order mark is ignored (editors on Windows add one).
  */
 export function parseJsonWithLocation(text: string, fileName: string): RecipeResult<unknown> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  try {
-    return { ok: true, value: JSON.parse(body) as unknown };
-  } catch {
-    const fault = findFault(body) ?? { offset: 0, reason: 'the text is not valid JSON' };
-    const { line, column } = lineColumn(body, fault.offset);
-    return {
-      ok: false,
-      problems: [
-        {
-          code: 'json-syntax',
-          file: fileName,
-          path: '$',
-          message: `${fileName} line ${line}, column ${column}: ${fault.reason}. Fix the JSON and load the recipe again.`,
-        },
-      ],
-    };
+  let value: unknown;
+  let fault = findFault(body);
+  if (!fault) {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      fault = { offset: 0, reason: 'the text is not valid JSON' }; // the scanner and the engine disagree: still refuse
+    }
   }
+  if (!fault) return { ok: true, value };
+  const { line, column } = lineColumn(body, fault.offset);
+  return {
+    ok: false,
+    problems: [
+      {
+        code: 'json-syntax',
+        file: fileName,
+        path: '$',
+        message: `${fileName} line ${line}, column ${column}: ${fault.reason}. Fix the JSON and load the recipe again.`,
+      },
+    ],
+  };
 }

@@ -129,7 +129,7 @@ function agentProblems(
   const problems: RecipeProblem[] = [];
   const agents = Array.isArray(json.agents) ? json.agents : [];
   const firstIndexOfId = new Map<string, number>();
-  const present = files ? new Set(files) : null;
+  const present = files ? new Set(files.map((f) => f.normalize('NFC'))) : null; // as the hash compares names
 
   agents.forEach((agent, k) => {
     if (!isObject(agent)) return;
@@ -164,7 +164,7 @@ function agentProblems(
       const path = jsonPath(['agents', k, 'prompt']);
       if (unsafe) {
         problems.push({ code: 'unsafe-path', file, path, message: `The prompt path "${prompt}" is refused: ${unsafe}.` });
-      } else if (present && !present.has(prompt) && /\.md$/i.test(prompt)) {
+      } else if (present && !present.has(prompt.normalize('NFC')) && /\.md$/i.test(prompt)) {
         // (a non-.md prompt is already a schema problem; one report per mistake)
         problems.push({ code: 'missing-file', file, path, message: `The prompt file "${prompt}" is not in the recipe folder; add it or fix the path (paths are case-sensitive).` });
       }

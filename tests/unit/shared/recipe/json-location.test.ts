@@ -36,3 +36,15 @@ describe('parseJsonWithLocation', () => {
     expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });
 });
+
+describe('parseJsonWithLocation on repeated keys', () => {
+  it('refuses a key repeated in one object, pointing at the second one', () => {
+    const message = messageOf('{\n  "name": "a",\n  "agents": [],\n  "name": "b"\n}');
+    expect(message).toContain('recipe.json line 4, column 3: the key "name" appears twice');
+  });
+
+  it('allows the same key in different objects and compares keys after unescaping', () => {
+    expect(parseJsonWithLocation('{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}', 'f.json').ok).toBe(true);
+    expect(parseJsonWithLocation('{"a": 1, "\\u0061": 2}', 'f.json').ok).toBe(false);
+  });
+});

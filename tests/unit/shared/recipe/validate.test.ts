@@ -199,3 +199,11 @@ describe('validateModelsConfig', () => {
     expect(paths(problems).sort()).toEqual(['$.default', '$.models.cloud.fallback[0]', '$.models.default', '$.models.local.provider'].sort());
   });
 });
+
+describe('validateRecipe prompt names across Unicode forms', () => {
+  it('finds a prompt typed precomposed (NFC) when the file name is stored decomposed (NFD, as macOS does)', () => {
+    const r = { ...goodRecipe(), agents: [{ id: 'a', agent: 'opencode', prompt: 'roles/caf\u00e9.md' }], room: undefined };
+    expect(validateRecipe(r, ['recipe.json', 'roles/cafe\u0301.md'], null).ok).toBe(true);
+    expect(validateRecipe(r, ['recipe.json', 'roles/cafe.md'], null).ok).toBe(false);
+  });
+});

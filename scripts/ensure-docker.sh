@@ -26,6 +26,8 @@ log="${KILN_DOCKERD_LOG:-/var/log/kiln-dockerd.log}"
 if pgrep -x dockerd >/dev/null 2>&1; then
   kiln_log "dockerd is running but not answering yet; waiting"
 else
+  # A pid file left by a daemon that died with its machine would stop the new one from starting.
+  rm -f /var/run/docker.pid
   kiln_log "starting dockerd (log: $log)"
   # setsid + nohup: the daemon must outlive this script and the test run that called it.
   setsid nohup dockerd >>"$log" 2>&1 </dev/null &

@@ -4,6 +4,7 @@
 // Progress goes to stderr so a long first build (several minutes) is visibly alive.
 // KILN_SKIP_RUNTIME_IMAGE=1 skips the runtime image (for a quick run of tests that don't use it).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
@@ -12,9 +13,9 @@ import { ensureRuntimeImage, RUNTIME_IMAGE, type BuildProgress } from '../../src
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => process.stderr.write(`[kiln setup] ${line}\n`);
 
-function runScript(name: string): void {
+function runScript(name: string, cmd = 'bash', args: string[] = []): void {
   const started = Date.now();
-  const res = spawnSync('bash', [join(root, 'scripts', name)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const res = spawnSync(cmd, [join(root, 'scripts', name), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (res.status !== 0) {
     throw new Error(`scripts/${name} failed (exit ${res.status ?? res.signal}); its message is above.`);
   }
@@ -41,6 +42,8 @@ export default async function setup(): Promise<void> {
   runScript('ensure-docker.sh');
   runScript('ensure-base-image.sh');
   if (process.env.KILN_SKIP_RUNTIME_IMAGE === '1') return;
+  // The image carries the kilnd bundle: rebuild it first so the image matches the sources.
+  if (existsSync(join(root, 'src-container', 'kilnd', 'main.ts'))) runScript('build.mjs', process.execPath, ['--kilnd']);
 
   const docker = new Dockerode();
   const started = Date.now();

@@ -35,6 +35,8 @@ export interface CheckpointStoreOptions {
   gcIntervalMs?: number;
   /** Watch the work tree (default true). Without a watcher every checkpoint is a full rescan. */
   watch?: boolean;
+  /** Told when the watcher saw changes that no checkpoint holds yet (the recorder debounces). */
+  onChange?: () => void;
 }
 
 export interface CheckpointChange {
@@ -122,7 +124,7 @@ export class CheckpointStore {
     if (commit) this.head = { commit, tree: (await this.objects.readCommit(commit)).tree };
     this.tree.reset(this.head?.tree ?? null);
     if (this.opts.watch !== false) {
-      this.watch = new ChangeWatch(workTree, WATCHER_IGNORE);
+      this.watch = new ChangeWatch(workTree, WATCHER_IGNORE, () => this.opts.onChange?.());
       await this.watch.start(); // before the rescan: what changes during it is not lost
     }
     await this.takeCheckpoint('start', { flush: false });

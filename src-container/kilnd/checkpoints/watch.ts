@@ -21,7 +21,12 @@ export class ChangeWatch {
   /** Set when events may have been lost (queue overflow, watcher error): rescan everything. */
   lost = false;
 
-  constructor(private readonly workTree: string, private readonly ignoreGlobs: string[]) {}
+  constructor(
+    private readonly workTree: string,
+    private readonly ignoreGlobs: string[],
+    /** Called after a batch that added paths to the change set (not for flush signals). */
+    private readonly onDirty: () => void = () => {},
+  ) {}
 
   async start(): Promise<void> {
     this.sub = await watcher.subscribe(this.workTree, (err, events) => this.onEvents(err, events), {
@@ -43,6 +48,7 @@ export class ChangeWatch {
       this.dirty.add(rel.includes('\uFFFD') ? parentOf(fromText(rel)) : fromText(rel));
     }
     if (sawRoot && this.rootSeen) this.rootSeen();
+    if (this.dirty.size > 0 || err) this.onDirty();
   }
 
   /** Takes the current change set; later events start a new one. */

@@ -1,0 +1,154 @@
+// A bare session pod for recorder tests: the two containers of POD-CONTRACT wired by hand with
+// dockerode, so the recorder is tested without the host's session manager in between.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import WebSocket from 'ws';
+import { finalizeEvent } from 'nostr-tools/pure';
+import { RUNTIME_IMAGE } from '../../src-main/engine/images';
+import { relayAuthSecretKey, type NostrEvent } from '../../src-shared/events';
+
+export const docker = new Docker();
+
+export interface TestPod {
+  id: string;
+  workspace: string;
+  url: string;
+  sessionToken: string;
+  hookToken: string;
+  recorder: Docker.Container;
+  workspaceContainer: Docker.Container;
+  /** Runs `bash -c cmd` in the workspace as the agent, through the recorded path. */
+  exec(cmd: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  api<T = unknown>(method: string, route: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
+  events(): Promise<NostrEvent[]>;
+  remove(): Promise<void>;
+}
+
+export async function startTestPod(opts: { prefix?: string; env?: string[] } = {}): Promise<TestPod> {
+  const id = `${opts.prefix ?? 't'}-${randomBytes(4).toString('hex')}`;
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), `kiln-${id}-`));
+  fs.chmodSync(workspace, 0o777); // the agent (uid 1001) writes here; the host user may differ
+  const sessionToken = randomBytes(32).toString('hex');
+  const hookToken = randomBytes(32).toString('hex');
+  const labels = { 'kiln.test': '1', 'kiln.session': id };
+  const volume = `kiln-${id}-state`;
+  await docker.createVolume({ Name: volume, Labels: { ...labels, 'kiln.role': 'state' } });
+
+  const recorder = await docker.createContainer({
+    name: `kiln-${id}-recorder`,
+    Image: RUNTIME_IMAGE,
+    Cmd: ['recorder'],
+    Labels: { ...labels, 'kiln.role': 'recorder' },
+    Env: [`KILN_SESSION_TOKEN=${sessionToken}`, `KILN_HOOK_TOKEN=${hookToken}`, `KILN_SESSION_ID=${id}`, ...(opts.env ?? [])],
+    ExposedPorts: { '7680/tcp': {} },
+    HostConfig: {
+      Binds: [`${volume}:/state`, `${workspace}:/workspace`],
+      PortBindings: { '7680/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      PidsLimit: 512,
+      Memory: 2 * 1024 ** 3,
+    },
+  });
+  await recorder.start();
+  const info = await recorder.inspect();
+  const port = info.NetworkSettings.Ports['7680/tcp']?.[0]?.HostPort;
+  const url = `http://127.0.0.1:${port}`;
+
+  const workspaceContainer = await docker.createContainer({
+    name: `kiln-${id}-workspace`,
+    Image: RUNTIME_IMAGE,
+    Cmd: ['workspace'],
+    User: 'agent',
+    WorkingDir: '/workspace',
+    Labels: { ...labels, 'kiln.role': 'workspace' },
+    Env: ['KILN_RECORDER_URL=http://127.0.0.1:7680', `KILN_HOOK_TOKEN=${hookToken}`, 'BASH_ENV=/etc/kiln/hook.bash', `KILN_SESSION_ID=${id}`],
+    HostConfig: { NetworkMode: `container:${recorder.id}`, Binds: [`${workspace}:/workspace`], PidsLimit: 1024, Memory: 2 * 1024 ** 3 },
+  });
+  await workspaceContainer.start();
+
+  const api: TestPod['api'] = async (method, route, body, token = sessionToken) => {
+    const res = await fetch(url + route, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as never };
+  };
+  await waitFor(async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)), 30_000, 'recorder /health');
+
+  return {
+    id, workspace, url, sessionToken, hookToken, recorder, workspaceContainer, api,
+    exec: (cmd) => execIn(workspaceContainer, ['bash', '-c', cmd]),
+    events: () => readEvents(url, sessionToken, [{ limit: 5000 }]),
+    async remove() {
+      for (const c of [workspaceContainer, recorder]) await c.remove({ force: true }).catch(() => undefined);
+      await docker.getVolume(volume).remove().catch(() => undefined);
+      fs.rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function execIn(container: Docker.Container, cmd: string[], user = 'agent'): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const exec = await container.exec({ Cmd: cmd, User: user, WorkingDir: '/workspace', AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.demuxStream(stream, { write: (c: Buffer) => out.push(c) } as never, { write: (c: Buffer) => err.push(c) } as never);
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/** Opens the relay, answers NIP-42 AUTH with the session token's key, and reads to EOSE. */
+export async function readEvents(httpUrl: string, token: string | null, filters: object[]): Promise<NostrEvent[]> {
+  const wsUrl = httpUrl.replace(/^http/, 'ws');
+  const ws = new WebSocket(wsUrl);
+  const events: NostrEvent[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { ws.close(); reject(new Error('relay read timed out')); }, 20_000);
+    const req = () => ws.send(JSON.stringify(['REQ', 'q', ...filters]));
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString()) as unknown[];
+      if (msg[0] === 'AUTH' && token) {
+        const auth = finalizeEvent({ kind: 22242, created_at: Math.floor(Date.now() / 1000), tags: [['relay', wsUrl], ['challenge', String(msg[1])]], content: '' }, relayAuthSecretKey(token));
+        ws.send(JSON.stringify(['AUTH', auth]));
+      } else if (msg[0] === 'AUTH') {
+        req();
+      } else if (msg[0] === 'OK' && msg[2] === true) {
+        req();
+      } else if (msg[0] === 'OK') {
+        clearTimeout(timer);
+        ws.close();
+        reject(new Error(String(msg[3])));
+      } else if (msg[0] === 'EVENT') {
+        events.push(msg[2] as NostrEvent);
+      } else if (msg[0] === 'EOSE' || msg[0] === 'CLOSED') {
+        clearTimeout(timer);
+        ws.close();
+        if (msg[0] === 'CLOSED') reject(Object.assign(new Error(String(msg[2])), { closed: true }));
+        else resolve(events);
+      }
+    });
+    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Session events in chain order. */
+export function bySeq(events: NostrEvent[]): NostrEvent[] {
+  const seq = (e: NostrEvent) => Number(e.tags.find((t) => t[0] === 'seq')?.[1] ?? -1);
+  return [...events].sort((a, b) => seq(a) - seq(b));
+}

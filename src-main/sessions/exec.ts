@@ -1,0 +1,50 @@
+// `kiln exec`: one command line in the workspace container, through the recorded shell path
+// (bash -c as user agent in /workspace; BASH_ENV sources the hook, so the command gets its
+// checkpoint before and its receipts after). Output is streamed, stdout and stderr apart.
+import type Dockerode from 'dockerode';
+import type { Readable, Writable } from 'node:stream';
+
+export interface WorkspaceExecIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Given: forwarded to the command's stdin (ended when it ends). Absent: no stdin. */
+  stdin?: Readable;
+}
+
+/** The exact argv `docker exec` gets for a command line typed after `kiln exec S --`. */
+export function recordedCommand(commandLine: string): string[] {
+  return ['bash', '-c', commandLine];
+}
+
+/** Join argv words into one command line: a single word is taken as written (may hold shell syntax). */
+export function joinCommand(words: string[]): string {
+  if (words.length === 1) return words[0]!;
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Run and wait; resolves to the command's exit code. */
+export async function execInWorkspace(container: Dockerode.Container, commandLine: string, io: WorkspaceExecIo): Promise<number> {
+  const exec = await container.exec({
+    Cmd: recordedCommand(commandLine),
+    User: 'agent',
+    WorkingDir: '/workspace',
+    AttachStdout: true,
+    AttachStderr: true,
+    AttachStdin: !!io.stdin,
+    Tty: false,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: !!io.stdin })) as unknown as NodeJS.ReadWriteStream & { end(): void };
+  await new Promise<void>((resolve, reject) => {
+    container.modem.demuxStream(stream, io.stdout, io.stderr);
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+    if (io.stdin) {
+      io.stdin.pipe(stream as unknown as Writable, { end: false });
+      io.stdin.on('end', () => stream.end());
+    }
+  });
+  io.stdin?.unpipe(stream as unknown as Writable);
+  const info = await exec.inspect();
+  return info.ExitCode ?? 1;
+}

@@ -8,6 +8,8 @@ import { migrate } from './migrations';
 import { filterSql, selectStatement, countStatement } from './filter-sql';
 import { EVENT_LIMITS, kindClass, parseEvent, parseFilter, serializeEvent, type Filter, type NostrEvent } from './shapes';
 import { openBlobs, type BlobStore } from './blobs';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { seqOf, tagValue } from '../../../src-shared/events';
 
 export interface PutOptions {
   /** The event was signed in this process (by the recorder's signer): skip id/signature checks. */
@@ -60,7 +62,8 @@ export function openStore(path: string, options: StoreOptions = {}): EventStore 
   migrate(db);
   // Refresh planner statistics when they are missing or stale (SQLite's advice for long-lived connections).
   db.pragma('optimize = 0x10002');
-  return new SqliteEventStore(path, db, options.maxLimit ?? DEFAULT_MAX_LIMIT);
+  const checkpointer = startCheckpointer(db, path);
+  return new SqliteEventStore(path, db, options.maxLimit ?? DEFAULT_MAX_LIMIT, checkpointer);
 }
 
 interface Row { rowid: number; created_at: number; raw: string }
@@ -76,10 +79,15 @@ class SqliteEventStore implements EventStore {
   private readonly deleteEvent: Database.Statement;
   private readonly latestInSession: Database.Statement;
   private readonly byId: Database.Statement;
-  private readonly writeBatch: (events: NostrEvent[]) => Array<'stored' | 'duplicate' | 'superseded'>;
+  private readonly writeBatch: (events: Checked[]) => Array<'stored' | 'duplicate' | 'superseded'>;
   private closed = false;
 
-  constructor(readonly path: string, private readonly db: Database.Database, private readonly maxLimit: number) {
+  constructor(
+    readonly path: string,
+    private readonly db: Database.Database,
+    private readonly maxLimit: number,
+    private readonly checkpointer: Checkpointer,
+  ) {
     this.blobs = openBlobs(db);
     this.insertEvent = db.prepare(
       'INSERT INTO events (id, pubkey, created_at, kind, session_id, seq, raw) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
@@ -91,7 +99,7 @@ class SqliteEventStore implements EventStore {
     this.deleteEvent = db.prepare('DELETE FROM events WHERE rowid = ?');
     this.latestInSession = db.prepare('SELECT raw FROM events WHERE session_id = ? ORDER BY seq DESC, rowid DESC LIMIT 1');
     this.byId = db.prepare('SELECT raw FROM events WHERE id = ?');
-    this.writeBatch = db.transaction((events: NostrEvent[]) => events.map((e) => this.writeOne(e)));
+    this.writeBatch = db.transaction((events: Checked[]) => events.map((c) => this.writeOne(c.event, c.raw)));
   }
 
   put(event: unknown, options?: PutOptions): PutResult {
@@ -102,7 +110,7 @@ class SqliteEventStore implements EventStore {
     this.assertOpen();
     // Check everything before the transaction opens: the write lock is held only for writes.
     const results: PutResult[] = new Array(events.length);
-    const toWrite: NostrEvent[] = [];
+    const toWrite: Checked[] = [];
     const at: number[] = [];
     const ephemeral: NostrEvent[] = [];
     events.forEach((input, i) => {
@@ -112,7 +120,7 @@ class SqliteEventStore implements EventStore {
         ephemeral.push(checked.event);
         results[i] = { ok: true };
       } else {
-        toWrite.push(checked.event);
+        toWrite.push(checked);
         at.push(i);
       }
     });
@@ -130,7 +138,7 @@ class SqliteEventStore implements EventStore {
         const i = at[k]!;
         if (outcome === 'stored') {
           results[i] = { ok: true };
-          stored.push(toWrite[k]!);
+          stored.push(toWrite[k]!.event);
         } else if (outcome === 'duplicate') results[i] = { ok: true, duplicate: true, reason: 'duplicate: already have this event' };
         else results[i] = { ok: true, duplicate: true, reason: 'duplicate: have a newer version of this replaceable event' };
       });
@@ -140,13 +148,13 @@ class SqliteEventStore implements EventStore {
   }
 
   // Runs inside the batch transaction.
-  private writeOne(e: NostrEvent): 'stored' | 'duplicate' | 'superseded' {
+  private writeOne(e: NostrEvent, raw: string): 'stored' | 'duplicate' | 'superseded' {
     const cls = kindClass(e.kind);
     const pubkey = Buffer.from(e.pubkey, 'hex');
     if (cls === 'replaceable' || cls === 'addressable') {
       const older = cls === 'replaceable'
         ? this.findReplaceable.all(pubkey, e.kind) as Array<{ rowid: number; created_at: number; id: string }>
-        : this.findAddressable.all(pubkey, e.kind, firstTagValue(e.tags, 'd') ?? '') as Array<{ rowid: number; created_at: number; id: string }>;
+        : this.findAddressable.all(pubkey, e.kind, tagValue(e, 'd') ?? '') as Array<{ rowid: number; created_at: number; id: string }>;
       for (const o of older) {
         if (o.id === e.id) return 'duplicate';
         // NIP-01: the newest wins; on a tie, the lowest id.
@@ -154,10 +162,9 @@ class SqliteEventStore implements EventStore {
       }
       for (const o of older) this.deleteEvent.run(o.rowid);
     }
-    const session = firstTagValue(e.tags, 'E') ?? null;
-    const seqText = firstTagValue(e.tags, 'seq');
-    const seq = seqText !== undefined && /^\d{1,15}$/.test(seqText) ? Number(seqText) : null;
-    const info = this.insertEvent.run(Buffer.from(e.id, 'hex'), pubkey, e.created_at, e.kind, session, seq, serializeEvent(e));
+    const session = tagValue(e, 'E') ?? null;
+    const seq = seqOf(e) ?? null;
+    const info = this.insertEvent.run(Buffer.from(e.id, 'hex'), pubkey, e.created_at, e.kind, session, seq, raw);
     if (info.changes === 0) return 'duplicate';
     const rowid = info.lastInsertRowid;
     for (const tag of e.tags) {
@@ -216,6 +223,7 @@ class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.checkpointer.stop();
     try {
       this.db.pragma('optimize');
     } finally {
@@ -255,17 +263,20 @@ class SqliteEventStore implements EventStore {
   }
 }
 
-function checkEvent(input: unknown, signedInProcess: boolean): { ok: true; event: NostrEvent } | { ok: false; reason: string } {
+interface Checked { ok: true; event: NostrEvent; raw: string }
+
+function checkEvent(input: unknown, signedInProcess: boolean): Checked | { ok: false; reason: string } {
   const parsed = parseEvent(input);
   if (!parsed.ok) return { ok: false, reason: `invalid: ${parsed.reason}` };
   const event = parsed.value;
-  const size = Buffer.byteLength(serializeEvent(event));
+  const raw = serializeEvent(event);
+  const size = Buffer.byteLength(raw);
   if (size > EVENT_LIMITS.maxEventBytes) {
     return { ok: false, reason: `invalid: event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}` };
   }
   // Verify the parsed copy, never the caller's object: a cached "verified" mark cannot be forged in.
   if (!signedInProcess && !verifyEvent({ ...event })) return { ok: false, reason: 'invalid: bad event id or signature' };
-  return { ok: true, event };
+  return { ok: true, event, raw };
 }
 
 function normalize(filters: Filter | readonly Filter[]): Filter[] {
@@ -280,11 +291,6 @@ function normalize(filters: Filter | readonly Filter[]): Filter[] {
 // Ties by id: raw starts with {"id":"…", so comparing raw text compares ids.
 function newestFirst(a: Row, b: Row): number {
   return b.created_at - a.created_at || (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0);
-}
-
-function firstTagValue(tags: string[][], name: string): string | undefined {
-  for (const t of tags) if (t[0] === name && t[1] !== undefined) return t[1];
-  return undefined;
 }
 
 function isLetter(c: string): boolean {

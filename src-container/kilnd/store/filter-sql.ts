@@ -9,6 +9,9 @@ export interface FilterSql {
   /** The column to order by, newest first ("t.created_at" when the tags index drives). */
   orderBy: string;
   params: unknown[];
+  /** For COUNT: the same rows, without joining events when the tags index alone can answer. */
+  countBody: string;
+  countRowid: string;
 }
 
 const hexBytes = (hex: string) => Buffer.from(hex, 'hex');
@@ -30,6 +33,7 @@ export function filterSql(filter: Filter): FilterSql | null {
   let from = 'events e';
   let time = 'e.created_at';
   let kindCol = 'e.kind';
+  let tagsOnly = false;
 
   // Drive from the tags index when one tag condition has exactly one value: its rows are
   // already ordered by created_at, so "newest N with #E=x" reads N index entries.
@@ -41,6 +45,7 @@ export function filterSql(filter: Filter): FilterSql | null {
     params.push(name, values[0]);
     time = 't.created_at';
     kindCol = 't.kind';
+    tagsOnly = !filter.ids && !filter.authors && tagConds.length === 0;
   }
   if (filter.ids) {
     where.push(`e.id IN (${marks(filter.ids.length)})`);
@@ -68,7 +73,15 @@ export function filterSql(filter: Filter): FilterSql | null {
     where.push(`e.rowid IN (SELECT event_rowid FROM tags WHERE name = ? AND value IN (${marks(values.length)}))`);
     params.push(name, ...values);
   }
-  return { body: `FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, orderBy: time, params };
+  const conditions = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  return {
+    body: `FROM ${from}${conditions}`,
+    orderBy: time,
+    params,
+    // Counting "#E = session" touches only the tags index, not 100k event rows.
+    countBody: tagsOnly ? `FROM tags t${conditions}` : `FROM ${from}${conditions}`,
+    countRowid: tagsOnly ? 't.event_rowid' : 'e.rowid',
+  };
 }
 
 /** Newest first, ties by id (NIP-01 leaves ties open; a fixed order makes pagination stable). */
@@ -77,7 +90,7 @@ export function selectStatement(f: FilterSql): string {
 }
 
 export function countStatement(parts: FilterSql[]): string {
-  if (parts.length === 1) return `SELECT COUNT(*) AS n ${parts[0]!.body}`;
+  if (parts.length === 1) return `SELECT COUNT(*) AS n ${parts[0]!.countBody}`;
   // Several filters: an event matching two of them is counted once.
-  return `SELECT COUNT(*) AS n FROM (${parts.map((p) => `SELECT e.rowid ${p.body}`).join(' UNION ')})`;
+  return `SELECT COUNT(*) AS n FROM (${parts.map((p) => `SELECT ${p.countRowid} ${p.countBody}`).join(' UNION ')})`;
 }

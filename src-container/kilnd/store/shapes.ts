@@ -1,24 +1,21 @@
 // The shapes the store accepts: a NIP-01 event and a NIP-01 filter, checked with zod before
 // anything touches SQLite. Limits here are the relay's limits too (DESIGN.md: match public relays).
 import { z } from 'zod';
+import { MAX_EVENT_BYTES, MAX_TAGS, NostrEventSchema } from '../../../src-shared/events';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes * 2} lowercase hex characters`);
 
 export const EVENT_LIMITS = {
   /** Largest serialized event accepted (bytes of its JSON). */
-  maxEventBytes: 64 * 1024,
+  maxEventBytes: MAX_EVENT_BYTES,
   /** Most tags an event may carry. */
-  maxEventTags: 100,
+  maxEventTags: MAX_TAGS,
 } as const;
 
-export const EventSchema = z.object({
-  id: hex(32),
-  pubkey: hex(32),
-  created_at: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+/** The shared NIP-01 shape, plus what the store enforces on the way in: kind range, tag count. */
+export const EventSchema = NostrEventSchema.extend({
   kind: z.number().int().min(0).max(65535),
   tags: z.array(z.array(z.string())).max(EVENT_LIMITS.maxEventTags),
-  content: z.string(),
-  sig: hex(64),
 });
 
 export type NostrEvent = z.infer<typeof EventSchema>;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openStore, SCHEMA_VERSION, StoreFilterError, type NostrEvent } from '../../../../../src-container/kilnd/store';
 import { makeSigner, tempStore, type Signer, type TempStore } from './fixture';
@@ -30,6 +31,15 @@ describe('writing events', () => {
     const row = other.prepare('SELECT raw FROM events WHERE id = ?').get(Buffer.from(e.id, 'hex')) as { raw: string } | undefined;
     other.close();
     expect(JSON.parse(row!.raw)).toEqual(e);
+  });
+
+  it('folds the write-ahead log back into one database file on close', () => {
+    t.store.putMany(Array.from({ length: 50 }, (_, i) => alice.sign({ kind: 1, content: String(i) })));
+    t.store.close();
+    expect(existsSync(`${t.path}-wal`)).toBe(false);
+    const db = new Database(t.path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 50 });
+    db.close();
   });
 
   it('keeps events across close and reopen', () => {
@@ -181,6 +191,8 @@ describe('querying with NIP-01 filters', () => {
     expect(t.store.count({ '#t': ['red'] })).toBe(2);
     expect(t.store.count([{ '#t': ['red'] }, { kinds: [1] }])).toBe(3);
     expect(t.store.count({ kinds: [1], limit: 1 })).toBe(3);
+    expect(t.store.count({ '#t': ['red'], kinds: [1], since: 200 })).toBe(1);
+    expect(t.store.count([{ '#t': ['blue'] }, { '#t': ['red'], authors: [alice.pubkey] }])).toBe(3);
   });
   it('refuses malformed filters with a coded error', () => {
     expect(() => t.store.query({ ids: ['nothex'] })).toThrow(StoreFilterError);

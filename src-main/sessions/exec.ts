@@ -16,12 +16,6 @@ export function recordedCommand(commandLine: string): string[] {
   return ['bash', '-c', commandLine];
 }
 
-/** Join argv words into one command line: a single word is taken as written (may hold shell syntax). */
-export function joinCommand(words: string[]): string {
-  if (words.length === 1) return words[0]!;
-  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
 /** Run and wait; resolves to the command's exit code. */
 export async function execInWorkspace(container: Dockerode.Container, commandLine: string, io: WorkspaceExecIo): Promise<number> {
   const exec = await container.exec({

@@ -4,5 +4,5 @@ export { kilnPaths, type KilnPaths } from './paths';
 export { sessionIdFor, recorderName, workspaceName, stateVolumeName } from './naming';
 export { LABEL, RECORDER_PORT, LIMITS } from './pod-spec';
 export type { SessionState } from './pod-state';
-export { execInWorkspace, joinCommand, recordedCommand, type WorkspaceExecIo } from './exec';
+export { execInWorkspace, recordedCommand, type WorkspaceExecIo } from './exec';
 export type { SessionRecord } from './metadata';

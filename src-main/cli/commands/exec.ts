@@ -1,6 +1,12 @@
 // kiln exec SESSION -- CMD…: one command line through the recorded shell path.
-import { execInWorkspace, joinCommand } from '../../sessions';
+import { execInWorkspace } from '../../sessions';
 import { sessionArg, usageError, type Command } from '../command';
+
+/** Argv words → one command line: a single word is taken as written (it may hold shell syntax). */
+export function joinCommand(words: readonly string[]): string {
+  if (words.length === 1) return words[0]!;
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
 
 export const exec: Command = {
   name: 'exec',

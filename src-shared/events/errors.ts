@@ -12,3 +12,10 @@ export class KilnEventError extends Error {
     super(message);
   }
 }
+
+/** " at a.b: message" for the first problem zod found: enough for a sentence. */
+export function describeIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0];
+  if (!issue) return ': unknown problem';
+  return `${issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : ''}: ${issue.message}`;
+}

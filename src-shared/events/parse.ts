@@ -5,6 +5,7 @@ import {
   ActionContentSchema, CheckpointContentSchema, ErrorContentSchema, SessionEndContentSchema, SessionStartContentSchema,
   type ActionContent, type CheckpointContent, type ErrorContent, type SessionEndContent, type SessionStartContent,
 } from './content';
+import { describeIssue } from './errors';
 import { KIND, type ActionType } from './kinds';
 import type { NostrEvent } from './signer';
 
@@ -57,8 +58,7 @@ const fail = (error: string): ParseFailure => ({ ok: false, error });
 export function parseKilnEvent(input: unknown): ParseResult {
   const shape = NostrEventSchema.safeParse(input);
   if (!shape.success) {
-    const issue = shape.error.issues[0];
-    return fail(`Not a Nostr event${issue && issue.path.length ? ` (${issue.path.join('.')})` : ''}: ${issue?.message ?? 'bad shape'}.`);
+    return fail(`Not a Nostr event${describeIssue(shape.error)}.`);
   }
   const event = shape.data;
   let json: unknown;
@@ -115,7 +115,5 @@ export function parseKilnEvent(input: unknown): ParseResult {
 }
 
 function contentFailure(what: string, error: z.ZodError): ParseFailure {
-  const issue = error.issues[0];
-  const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
-  return fail(`The ${what} content is not valid${where}: ${issue?.message ?? 'bad shape'}.`);
+  return fail(`The ${what} content is not valid${describeIssue(error)}.`);
 }

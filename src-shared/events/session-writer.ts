@@ -9,7 +9,7 @@ import {
   SessionEndContentSchema, SessionStartContentSchema,
   type ActionInput, type CheckpointInput, type ErrorInput, type SessionEndInput, type SessionStartInput,
 } from './content';
-import { KilnEventError } from './errors';
+import { describeIssue, KilnEventError } from './errors';
 import { fitEvent, type Draft } from './fit';
 import { KIND } from './kinds';
 import { MAX_INLINE_DIFF_BYTES, utf8Length } from './limits';
@@ -138,9 +138,7 @@ export class SessionWriter {
 function prepare(schema: AnySchema, input: unknown, redact: Redactor | undefined): Record<string, unknown> {
   const parsed = schema.safeParse(cleanValue(input));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new KilnEventError('invalid-content', `The event content is not valid${where}: ${issue?.message ?? 'unknown problem'}.`, 'Fix the value passed to the session writer.');
+    throw new KilnEventError('invalid-content', `The event content is not valid${describeIssue(parsed.error)}.`, 'Fix the value passed to the session writer.');
   }
   const data: Record<string, unknown> = { ...parsed.data };
   for (const key of CONTENT_META_KEYS) delete data[key];

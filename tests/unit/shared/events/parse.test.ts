@@ -21,7 +21,7 @@ describe('parseKilnEvent', () => {
   const base = () => sampleSession(newSigner()).events;
   const cases: [string, (evs: NostrEvent[]) => unknown, RegExp][] = [
     ['not an object', () => 'hello', /Not a Nostr event/],
-    ['a short id', (e) => ({ ...e[1], id: 'abc' }), /Not a Nostr event \(id\)/],
+    ['a short id', (e) => ({ ...e[1], id: 'abc' }), /Not a Nostr event at id/],
     ['a non-integer created_at', (e) => ({ ...e[1], created_at: 1.5 }), /created_at/],
     ['content that is not JSON', (e) => ({ ...e[1], content: '{' }), /not JSON/],
     ['no seq tag', (e) => ({ ...e[1], tags: e[1]!.tags.filter((t) => t[0] !== 'seq') }), /no valid seq/],

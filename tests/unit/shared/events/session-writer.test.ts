@@ -209,6 +209,19 @@ describe('SessionWriter size limits', () => {
     }
   });
 
+  it('fits the worst case for the shortened form: every field long, wide and full of escapes', () => {
+    const { writer } = SessionWriter.start(newSigner(), startInput);
+    const nasty = '"\\\n日😀'.repeat(20_000); // 4 bytes per unit after double JSON escaping
+    const leaf = nasty.slice(0, 2000);
+    const wide = (depth: number): unknown => // 10 × 10 × 10 leaves: wider and deeper than the last rung keeps
+      depth === 0 ? leaf : Object.fromEntries(Array.from({ length: 10 }, (_, i) => [nasty.slice(0, 200) + i, wide(depth - 1)]));
+    const input = wide(3);
+    const extra = Array.from({ length: 200 }, () => Array.from({ length: 10 }, () => nasty.slice(0, 1000)));
+    const written = writer.action({ type: 'tool', agent: nasty, tool: nasty, phase: 'after', input, output: input, ok: false }, { tags: extra });
+    const parsed = roundTrip(written.event);
+    expect(parsed.content).toMatchObject({ type: 'tool', phase: 'after', ok: false, shortened: true, tagsDropped: 200 });
+  });
+
   it('shortens a huge environment in the session start', () => {
     const environment = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`VAR_${i}`, 'v'.repeat(100)]));
     const written = SessionWriter.start(newSigner(), { ...startInput, environment });

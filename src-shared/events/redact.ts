@@ -43,7 +43,7 @@ export function createRedactor(env: Record<string, string | undefined>): Redacto
   const secrets = Object.entries(env)
     .filter((e): e is [string, string] => typeof e[1] === 'string' && isSecretName(e[0]))
     // Event text is cleaned before redaction, so match the cleaned form of the value.
-    .map(([name, value]) => [name, cleanForMatch(value)] as const)
+    .map(([name, value]) => [cleanText(name), cleanForMatch(value)] as const)
     .filter(([, value]) => value.length >= MIN_SECRET_VALUE_LENGTH)
     .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return (text: string): string => {

@@ -33,6 +33,11 @@ describe('SessionWriter builders round-trip through verifyEvent and parseKilnEve
     expect(parsed.content).toEqual(startInput);
   });
 
+  it('refuses an owner key that is not hex', () => {
+    expect(() => SessionWriter.start(newSigner(), startInput, { owner: 'npub1xyz' }))
+      .toThrow(expect.objectContaining({ code: 'invalid-option', next: expect.stringMatching(/hex/) }));
+  });
+
   it('session start without recipe or owner has only the seq tag', () => {
     const { event } = SessionWriter.start(newSigner(), { ...startInput, recipe: undefined });
     expect(event.tags).toEqual([['seq', '0']]);

@@ -50,7 +50,7 @@ export function readActiveContext(env: NodeJS.ProcessEnv, home: string): ActiveC
   const metaPath = join(configDir, 'contexts', 'meta', hash, 'meta.json');
   if (!existsSync(metaPath)) return { name, explicit, problem: 'context not found' };
   let host: unknown;
-  let skipVerify = false;
+  let skipVerify: boolean;
   try {
     const meta = readJson(metaPath) as { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
     host = meta.Endpoints?.docker?.Host;

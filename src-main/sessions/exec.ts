@@ -3,6 +3,7 @@
 // checkpoint before and its receipts after). Output is streamed, stdout and stderr apart.
 import type Dockerode from 'dockerode';
 import type { Readable, Writable } from 'node:stream';
+import { waitExecExit } from '../terminals/exec-exit';
 
 export interface WorkspaceExecIo {
   stdout: Writable;
@@ -39,6 +40,6 @@ export async function execInWorkspace(container: Dockerode.Container, commandLin
     }
   });
   io.stdin?.unpipe(stream as unknown as Writable);
-  const info = await exec.inspect();
-  return info.ExitCode ?? 1;
+  // null: the engine could not say (the container went away mid-command).
+  return (await waitExecExit(exec)) ?? 255;
 }

@@ -1,7 +1,8 @@
-// kiln attach SESSION: an interactive login shell in the workspace container (its commands are
-// recorded by the hook in /etc/bash.bashrc). Raw mode on our terminal, resize on SIGWINCH.
-import type { Command } from '../command';
-import { sessionArg } from '../command';
+// kiln attach SESSION: an interactive login shell in the workspace container (its command lines
+// are recorded by the hook in /etc/bash.bashrc). Raw mode on our terminal, resize on SIGWINCH,
+// output acknowledged as our stdout takes it (the terminal's flow control).
+import { openTerminal } from '../../terminals/terminal';
+import { sessionArg, type Command } from '../command';
 
 export const attach: Command = {
   name: 'attach',
@@ -9,41 +10,35 @@ export const attach: Command = {
   usage: 'kiln attach SESSION\n\nbash -l as user agent in /workspace; every command line is recorded. Leave with `exit` or Ctrl-D.',
   positionals: [1, 1],
   async run(ctx) {
-    const container = await (await ctx.services()).sessions.workspaceContainer(sessionArg(ctx));
+    const services = await ctx.services();
+    const container = await services.sessions.workspaceContainer(sessionArg(ctx));
     const stdin = ctx.stdin;
     const stdout = ctx.out.streams.stdout as NodeJS.WriteStream;
-    const size = () => ({ h: stdout.rows || 24, w: stdout.columns || 80 });
-    const exec = await container.exec({
-      Cmd: ['bash', '-l'],
-      User: 'agent',
-      WorkingDir: '/workspace',
-      Env: [`TERM=${ctx.env.TERM || 'xterm-256color'}`],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
+    const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+    const term = await openTerminal({
+      docker: services.engine.docker,
+      container,
+      cmd: ['bash', '-l'],
+      user: 'agent',
+      cwd: '/workspace',
+      env: { TERM: ctx.env.TERM || 'xterm-256color' },
+      ...size(),
     });
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as NodeJS.ReadWriteStream;
-    const resize = () => void exec.resize(size()).catch(() => undefined);
+    term.onData((chunk) => stdout.write(chunk, () => term.ack(chunk.length)));
+    const onInput = (data: Buffer) => term.write(data);
+    const onResize = () => void term.resize(size().cols, size().rows).catch(() => undefined);
     const wasRaw = stdin.isTTY ? stdin.isRaw : false;
     if (stdin.isTTY) stdin.setRawMode(true);
+    stdin.on('data', onInput);
     stdin.resume();
-    stdin.pipe(stream);
-    stream.pipe(stdout, { end: false });
-    resize();
-    process.on('SIGWINCH', resize);
+    process.on('SIGWINCH', onResize);
     try {
-      await new Promise<void>((resolve, reject) => {
-        stream.on('end', resolve);
-        stream.on('close', resolve);
-        stream.on('error', reject);
-      });
+      return (await term.exited) ?? 1;
     } finally {
-      process.off('SIGWINCH', resize);
-      stdin.unpipe(stream);
+      process.off('SIGWINCH', onResize);
+      stdin.off('data', onInput);
       if (stdin.isTTY) stdin.setRawMode(wasRaw);
       stdin.pause();
     }
-    return (await exec.inspect()).ExitCode ?? 0;
   },
 };

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
 import { matchFilters } from 'nostr-tools/filter';
 import { parseFilter, type EventStore, type Filter, type NostrEvent } from '../store';
-import { checkAuthEvent } from './auth';
+import { AUTH_KIND, checkAuthEvent } from './auth';
 import type { RelayLimits } from './limits';
 
 export interface ConnectionContext {
@@ -78,6 +78,8 @@ export class RelayConnection {
     const id = typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : undefined;
     if (typeof input !== 'object' || input === null || id === undefined) return this.notice('invalid: EVENT needs an event object');
     if (!this.authenticated) return this.send(['OK', id, false, AUTH_REQUIRED]);
+    // NIP-42: AUTH events travel in AUTH messages and are never stored or relayed.
+    if ((input as { kind?: unknown }).kind === AUTH_KIND) return this.send(['OK', id, false, 'invalid: send AUTH events with AUTH, not EVENT']);
     // The store checks shape, size, id and signature, and answers only after the commit.
     const result = this.ctx.store.put(input);
     this.send(['OK', id, result.ok, result.reason ?? '']);

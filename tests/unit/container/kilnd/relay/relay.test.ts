@@ -68,6 +68,18 @@ describe('authentication (NIP-42)', () => {
     expect(t.store.count({})).toBe(0);
   });
 
+  it('never stores or relays an AUTH event sent as EVENT', async () => {
+    const reader = await authed();
+    await reader.req('all', {});
+    const writer = await authed();
+    const e = finalizeEvent({ kind: 22242, created_at: Math.floor(Date.now() / 1000), tags: [['relay', url], ['challenge', writer.challenge]], content: '' }, app.secretKey);
+    writer.send(['EVENT', e]);
+    expect(await writer.next((m) => m[0] === 'OK')).toEqual(['OK', e.id, false, expect.stringMatching(/^invalid:/)]);
+    reader.send(['COUNT', 'n', {}]);
+    expect(await reader.next((m) => m[0] === 'COUNT')).toEqual(['COUNT', 'n', { count: 0 }]);
+    expect(reader.received.filter((m) => m[0] === 'EVENT')).toEqual([]);
+  });
+
   it('refuses AUTH signed by a key that is not allowed', async () => {
     const c = await connect();
     const [, , accepted, reason] = await c.auth(makeSigner().secretKey, url);

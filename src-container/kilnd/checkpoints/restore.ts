@@ -9,6 +9,10 @@ import { MODE_EXEC, MODE_LINK, MODE_TREE, type ObjectStore } from './objects';
 import { display, fsPath, join, parentOf, type RelPath } from './paths';
 import type { Entry } from './tree-cache';
 
+const UMASK = process.umask();
+const TMP_PREFIX = `${process.pid}-${randomBytes(4).toString('hex')}`;
+let tmpCounter = 0;
+
 export interface TreeChange { path: RelPath; from?: Entry; to?: Entry }
 
 /** Files that differ between tree `a` and tree `b` (null = empty tree). */
@@ -74,11 +78,12 @@ export async function applyChanges(objects: ObjectStore, workTree: string, chang
 async function writeEntry(objects: ObjectStore, workTree: string, rel: RelPath, e: Entry): Promise<void> {
   const body = await objects.readBlob(e.oid);
   const target = fsPath(workTree, rel);
-  const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${randomBytes(6).toString('hex')}`));
+  const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${TMP_PREFIX}-${++tmpCounter}`));
   try {
+    const perm = e.mode === MODE_EXEC ? 0o755 : 0o644;
     if (e.mode === MODE_LINK) fs.symlinkSync(body, tmp);
-    else fs.writeFileSync(tmp, body, { mode: e.mode === MODE_EXEC ? 0o755 : 0o644 });
-    if (e.mode !== MODE_LINK) fs.chmodSync(tmp, e.mode === MODE_EXEC ? 0o755 : 0o644); // umask-proof
+    else fs.writeFileSync(tmp, body, { mode: perm });
+    if (e.mode !== MODE_LINK && (perm & UMASK) !== 0) fs.chmodSync(tmp, perm); // the umask took bits we need
     fs.renameSync(tmp, target);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

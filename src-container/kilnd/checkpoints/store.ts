@@ -18,7 +18,7 @@ export type { Skipped } from './scan';
 
 export const REF = 'refs/heads/checkpoints'; // under refs/heads so plain git (log, fsck) accepts HEAD
 const STAT_CACHE_FILE = 'kiln-stat-cache.json';
-const SAVE_DELAY_MS = 2000;
+const SAVE_DELAY_MS = 500;
 
 export interface CheckpointStoreOptions {
   /** The shadow repository (created if missing), e.g. /state/checkpoints.git. */
@@ -111,7 +111,8 @@ export class CheckpointStore {
     if (!fs.statSync(workTree, { throwIfNoEntry: false })?.isDirectory()) {
       throw new CheckpointError('no-workspace', `The workspace folder ${workTree} does not exist.`, 'Create or mount the workspace, then start the recorder again.');
     }
-    const store = new CheckpointStore({ ...opts, workTree, gitDir: path.resolve(opts.gitDir) });
+    // The real path: the watcher reports real paths, and we compare against this prefix.
+    const store = new CheckpointStore({ ...opts, workTree: fs.realpathSync(workTree), gitDir: path.resolve(opts.gitDir) });
     await store.init();
     return store;
   }
@@ -128,6 +129,7 @@ export class CheckpointStore {
       await this.watch.start(); // before the rescan: what changes during it is not lost
     }
     await this.takeCheckpoint('start', { flush: false });
+    this.saveStats(); // compact: snapshot + empty journal
     const every = this.opts.gcIntervalMs ?? 10 * 60_000;
     if (every > 0) this.gcTimer = setInterval(() => void this.gc().catch(() => undefined), every).unref();
   }
@@ -330,11 +332,14 @@ export class CheckpointStore {
     return next;
   }
 
+  /** The journal gets this checkpoint's few entries soon, off the checkpoint's own path. */
   private scheduleSave(): void {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
-      this.saveStats();
+      try {
+        this.stats.appendJournal(path.join(this.opts.gitDir, STAT_CACHE_FILE));
+      } catch { /* a lost journal only makes the next start re-hash those files */ }
     }, SAVE_DELAY_MS).unref();
   }
 

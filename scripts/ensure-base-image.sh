@@ -42,6 +42,12 @@ case "$(uname -m)" in
 esac
 
 cache="$(kiln_cache_dir)"
+# One build at a time per machine; a run that waited finds the image made.
+exec 9>"$cache/.ensure-base-image.lock"
+flock 9
+if docker image inspect "$tag" >/dev/null 2>&1; then
+  exit 0
+fi
 final="$cache/node-$node_version-npm-$npm_version-bookworm-slim-$node_arch.tar"
 
 # Debian mirror: the first Debian URI apt uses on this host (deb822 or one-line format).

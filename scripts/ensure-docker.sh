@@ -9,6 +9,13 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 
+# Two test runs may start at once: one installs/starts, the other waits and finds it up.
+exec 9>/tmp/kiln-ensure-docker.lock
+flock 9
+if docker info >/dev/null 2>&1; then
+  exit 0
+fi
+
 if [ -n "${DOCKER_HOST:-}" ] && [[ "$DOCKER_HOST" != unix:///var/run/docker.sock ]]; then
   kiln_fail E_DOCKER_REMOTE "DOCKER_HOST=$DOCKER_HOST does not answer." "start that engine, or unset DOCKER_HOST to use a local dockerd."
 fi
@@ -30,7 +37,7 @@ else
   rm -f /var/run/docker.pid
   kiln_log "starting dockerd (log: $log)"
   # setsid + nohup: the daemon must outlive this script and the test run that called it.
-  setsid nohup dockerd >>"$log" 2>&1 </dev/null &
+  setsid nohup dockerd >>"$log" 2>&1 </dev/null 9>&- &
 fi
 
 wait_s="${KILN_DOCKER_WAIT:-90}"

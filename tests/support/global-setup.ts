@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { ensureRuntimeImage, RUNTIME_IMAGE, type BuildProgress } from '../../src-main/engine/images';
+import { withMachineLock } from './machine-lock';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => process.stderr.write(`[kiln setup] ${line}\n`);
@@ -49,7 +50,10 @@ export default async function setup(): Promise<void> {
   const started = Date.now();
   const printer = progressPrinter();
   try {
-    const { tag, built } = await ensureRuntimeImage({ docker, contextDir: root, onProgress: printer.onProgress });
+    // One build at a time per machine: a concurrent run waits, then finds the layers cached.
+    const { tag, built } = await withMachineLock('runtime-image', say, () =>
+      ensureRuntimeImage({ docker, contextDir: root, onProgress: printer.onProgress }),
+    );
     if (built) say(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
     process.env.KILN_TEST_RUNTIME_IMAGE = tag;
   } catch (err) {

@@ -24,6 +24,7 @@ export const RUNTIME_CONTEXT_PATHS = [
   'src-container/package-lock.json',
   'src-container/extra-ca',
   'src-container/shell',
+  'src-container/agents',
   'out/kilnd',
 ] as const;
 export const EXTRA_CA_DIR = 'src-container/extra-ca';

@@ -1,0 +1,81 @@
+// OpenCode, headless (`opencode run`), in a real pod from the runtime image, driven by the
+// scripted model server: its plugin asks the recorder for a checkpoint before the write tool
+// runs, the tool and the file are recorded after it, and undo to that checkpoint removes the file.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer } from '../../fixtures/model-server';
+import { bySeq, execIn, startTestPod, type TestPod } from '../../support/pod';
+import { opencodeConfig, OPENCODE_ENV } from '../../../src-container/agents/opencode/config';
+import type { NostrEvent } from '../../../src-shared/events';
+
+const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
+const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
+
+/** The host's address on Docker's default bridge: reachable from pods, not from the network. */
+function bridgeGateway(): string {
+  const out = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}'], { encoding: 'utf8' }).trim();
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(out)) throw new Error(`no IPv4 gateway on the bridge network (got "${out}")`);
+  return out;
+}
+
+describe('OpenCode in a pod', () => {
+  let server: ModelServer;
+  let pod: TestPod;
+  let gateway: string;
+
+  beforeAll(async () => {
+    gateway = bridgeGateway();
+    server = await startModelServer({
+      host: gateway,
+      script: [
+        { model: 'test-model', toolCalls: [{ name: 'write', arguments: { filePath: '/workspace/hello.txt', content: 'hi from opencode\n' } }] },
+        { model: 'test-model', text: 'Done' },
+      ],
+      fallback: { text: 'Writing hello' }, // the title request (small model) and anything extra
+    });
+    pod = await startTestPod({ prefix: 'oc' });
+  });
+  afterAll(async () => {
+    await pod?.remove();
+    await server?.close();
+  });
+
+  it('writes a file: pre-tool checkpoint, tool receipt, file receipt in order; undo removes it', async () => {
+    // Something to checkpoint: a pre-tool checkpoint of an unchanged tree is the start one.
+    fs.writeFileSync(path.join(pod.workspace, 'README.md'), '# demo\n');
+    const config = opencodeConfig({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${server.port}/v1`, contextLength: 65536 });
+    const env = Object.entries({ ...OPENCODE_ENV, OPENCODE_CONFIG_CONTENT: JSON.stringify(config) }).map(([k, v]) => `${k}=${v}`);
+    const run = await execIn(pod.workspaceContainer, ['env', ...env, 'opencode', 'run', 'Create hello.txt saying hi']);
+    expect(run.stderr + run.stdout).not.toMatch(/Kiln could not take a checkpoint/);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Done');
+    expect(fs.readFileSync(path.join(pod.workspace, 'hello.txt'), 'utf8')).toBe('hi from opencode\n');
+
+    // The model saw OpenCode's tools, and the scripted turns were all used.
+    const main = server.modelRequests().filter((r) => r.model === 'test-model');
+    expect(main.length).toBe(2);
+    expect(JSON.stringify((main[0]!.body as { tools?: unknown }).tools)).toContain('"write"');
+    expect(server.remaining()).toBe(0);
+
+    const events = bySeq(await pod.events());
+    const cpIdx = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool');
+    expect(cpIdx).toBeGreaterThan(0);
+    const checkpoint = events[cpIdx]!;
+    const toolIdx = events.findIndex((e, i) => i > cpIdx && e.kind === 4601 && tag(e, 't') === 'tool');
+    expect(toolIdx).toBeGreaterThan(cpIdx);
+    const tool = content(events[toolIdx]!);
+    expect(tool).toMatchObject({ agent: 'opencode', tool: 'write', ok: true, checkpoint: tag(checkpoint, 'r') });
+    expect(tool.input).toMatchObject({ filePath: '/workspace/hello.txt' });
+    const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === 'hello.txt');
+    expect(fileIdx).toBeGreaterThan(toolIdx);
+    expect(content(events[fileIdx]!).change).toBe('added');
+
+    const undo = await pod.api<{ restored: string }>('POST', '/api/undo', { checkpoint: checkpoint.id });
+    expect(undo.status).toBe(200);
+    expect(undo.body.restored).toBe(tag(checkpoint, 'r'));
+    expect(fs.existsSync(path.join(pod.workspace, 'hello.txt'))).toBe(false);
+    expect(fs.readFileSync(path.join(pod.workspace, 'README.md'), 'utf8')).toBe('# demo\n');
+  });
+});

@@ -24,16 +24,28 @@ function runScript(name: string, cmd = 'bash', args: string[] = []): void {
   if (secs > 2) say(`${name} took ${secs.toFixed(0)}s`);
 }
 
-/** Prints every Dockerfile step, and a heartbeat with the latest output line every 30 s. */
+/** Prints every Dockerfile step, and every 30 s a heartbeat: time in the step and its last output line. */
 function progressPrinter(): { onProgress: (p: BuildProgress) => void; stop: () => void } {
   const verbose = process.env.KILN_BUILD_VERBOSE === '1';
+  let step = '';
+  let stepStarted = Date.now();
   let last = '';
-  const timer = setInterval(() => last && say(`  … ${last.slice(0, 160)}`), 30_000);
+  const timer = setInterval(() => {
+    if (!step) return;
+    const secs = Math.round((Date.now() - stepStarted) / 1000);
+    say(`  … still on ${step} (${secs}s)${last ? `: ${last.slice(0, 120)}` : ''}`);
+  }, 30_000);
   return {
     onProgress: (p) => {
-      if (p.kind === 'step') say(p.text.slice(0, 200));
-      else if (verbose) say(`  ${p.text}`);
-      last = p.text;
+      if (p.kind === 'step') {
+        say(p.text.slice(0, 200));
+        step = p.text.split(' : ')[0] ?? p.text;
+        stepStarted = Date.now();
+        last = '';
+      } else {
+        if (verbose) say(`  ${p.text}`);
+        last = p.text;
+      }
     },
     stop: () => clearInterval(timer),
   };

@@ -123,7 +123,9 @@ export class SessionManager {
       await this.docker.createVolume(stateVolumeSpec(record, this.spec));
       await this.startPod(record);
     } catch (err) {
+      // Nothing half-made stays: containers, volume, metadata (the workspace folder is the user's).
       await this.removePod(id).catch(() => undefined);
+      await this.docker.getVolume(stateVolumeName(id)).remove().catch(() => undefined);
       this.store.remove(id);
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }

@@ -1,4 +1,4 @@
-// One session's recorder relay over nostr-tools: NIP-42 AUTH with the key derived from the
+// One session's recorder relay over nostr-tools: NIP-42 AUTH signed with the key derived from the
 // session token (the token itself never crosses the wire), stored-event queries and live
 // subscriptions.
 import { finalizeEvent } from 'nostr-tools/pure';
@@ -36,23 +36,14 @@ export class RelayClient {
     const sk = relayAuthSecretKey(sessionToken);
     const relay = new Relay(url);
     relay.onnotice = () => undefined; // notices are for relay operators, not our users
-    let challenged!: () => void;
-    const challenge = new Promise<void>((r) => (challenged = r));
-    // nostr-tools answers the relay's AUTH challenge with this; we also learn the challenge came.
     const sign = async (template: Parameters<typeof finalizeEvent>[0]) => finalizeEvent(template, sk);
-    relay.onauth = async (template) => {
-      challenged();
-      return sign(template);
-    };
     try {
       await relay.connect({ timeout: this.timeoutMs });
     } catch (err) {
       throw new KilnFailure(unreachable(id, url, typeof err === 'string' ? new Error(err) : err));
     }
     try {
-      await withTimeout(challenge, this.timeoutMs, 'no AUTH challenge');
-      // Same promise as the automatic answer: resolves on the relay's OK.
-      await withTimeout(relay.auth(sign), this.timeoutMs, 'AUTH was not answered');
+      await this.authenticate(relay, sign);
     } catch (err) {
       relay.close();
       throw new KilnFailure(
@@ -61,6 +52,25 @@ export class RelayClient {
     }
     this.relay = relay;
     return relay;
+  }
+
+  /**
+   * NIP-42: the relay sends its challenge right after the connection opens; answer it and wait
+   * for its OK. (Not through nostr-tools' automatic `onauth`: a refused AUTH there becomes an
+   * unhandled rejection, and we want a KilnError instead.)
+   */
+  private async authenticate(relay: Relay, sign: Parameters<Relay['auth']>[0]): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      try {
+        await relay.auth(sign);
+        return;
+      } catch (err) {
+        const waiting = /no challenge/.test((err as Error).message ?? '');
+        if (!waiting || Date.now() > deadline) throw waiting ? new Error('the relay sent no AUTH challenge') : err;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
   }
 
   /** Stored events matching the filter (until EOSE), oldest first by the chain's seq. */
@@ -115,15 +125,3 @@ export function sortChronologically(events: NostrEvent[]): NostrEvent[] {
     return a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
 }
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(what)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
-
-

@@ -6,7 +6,10 @@
 #   3. the runtime image's base image, built locally when no registry is reachable
 #                                                             scripts/ensure-base-image.sh
 #   4. Chromium for the browser tests (Debian's chromium)
-# KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium).
+#   5. the runtime image kiln/runtime:<version>, rebuilt only when src-container/ or kilnd changed
+#                                                             scripts/ensure-runtime-image.ts
+# KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium,
+# runtime-image).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/common.sh
@@ -47,4 +50,5 @@ skip deps || ensure_node_deps
 skip docker || bash scripts/ensure-docker.sh
 skip base-image || bash scripts/ensure-base-image.sh
 skip chromium || ensure_chromium
+skip runtime-image || node --import tsx scripts/ensure-runtime-image.ts
 kiln_log "setup complete"

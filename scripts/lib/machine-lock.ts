@@ -1,4 +1,4 @@
-// A lock shared by every test run on this machine (several runs may start at once: a developer's
+// A lock shared by every run on this machine (several runs may start at once: a developer's
 // and a helper's), so that one builds an image while the others wait and then find it built.
 // mkdir is atomic; the owner's pid inside lets a lock left by a killed run be taken over.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -30,9 +30,14 @@ async function hasImage(docker: Dockerode, tag: string): Promise<boolean> {
 
 /** A static busybox binary: the host's if busybox-static is installed, else fetched with apt. */
 function findBusybox(work: string): string {
-  for (const p of ['/bin/busybox', '/usr/bin/busybox']) {
-    if (existsSync(p) && execFileSync('file', ['-L', p], { encoding: 'utf8' }).includes('statically')) return p;
-  }
+  const isStatic = (p: string) => {
+    try {
+      return execFileSync('file', ['-L', p], { encoding: 'utf8' }).includes('statically');
+    } catch {
+      return false; // no `file` here: fetch the package instead of guessing
+    }
+  };
+  for (const p of ['/bin/busybox', '/usr/bin/busybox']) if (existsSync(p) && isStatic(p)) return p;
   // `apt-get download` fetches the .deb into cwd without installing it.
   execFileSync('apt-get', ['download', '-q', 'busybox-static'], { cwd: work, stdio: 'ignore' });
   const deb = readdirSync(work).find((f) => f.startsWith('busybox-static') && f.endsWith('.deb'));

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
-import { ensureRuntimeImage, RUNTIME_IMAGE, type BuildProgress } from '../src-main/engine/images';
+import { CONTEXT_HASH_LABEL, ensureRuntimeImage, RUNTIME_IMAGE, type BuildProgress } from '../src-main/engine/images';
 import { withMachineLock } from './lib/machine-lock';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,7 +56,11 @@ export async function ensureDevRuntimeImage(say: (line: string) => void, docker 
     const { tag, built } = await withMachineLock('runtime-image', say, () =>
       ensureRuntimeImage({ docker, contextDir: root, onProgress: printer.onProgress }),
     );
-    if (built) say(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    if (built) {
+      say(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+      // The image this one replaced is now untagged: drop it so a used machine's disk does not fill.
+      await docker.pruneImages({ filters: { dangling: ['true'], label: [CONTEXT_HASH_LABEL] } }).catch(() => undefined);
+    }
     return tag;
   } catch (err) {
     const tail = (err as { buildLog?: string[] }).buildLog;

@@ -1,13 +1,18 @@
 // Git objects of the shadow repository, written and read in-process.
-// Writing: loose objects (zlib + sha1) by hand — the format is tiny and stable, and skipping
-// isomorphic-git's async FileSystem wrapper and pure-JS deflate keeps a 10-file checkpoint in
-// single-digit milliseconds. Reading: loose objects by hand (the hot path after a checkpoint),
-// falling back to isomorphic-git for objects that `git gc` has moved into packs.
+// Writing: loose objects (zlib + sha1) by hand — the format is tiny and stable, and it is ~4×
+// faster than isomorphic-git's writeBlob (measured in tests/bench/checkpoints.bench.ts); a
+// checkpoint with many objects writes one packfile instead (pack.ts). Reading: loose objects by
+// hand (the hot path), packed ones through one long-lived `git cat-file --batch` (cat-file.ts):
+// git reads packs, deltas included, without loading a whole pack into memory.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import git from 'isomorphic-git';
+import { CatFile } from './cat-file';
+import { PackWriter } from './pack';
+
+/** Objects per checkpoint above which they go into one packfile instead of loose files. */
+const PACK_THRESHOLD = 64;
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
 export const MODE_FILE = '100644';
@@ -21,14 +26,23 @@ export interface TreeEntry { mode: string; name: string; oid: string }
 export class ObjectStore {
   private readonly objectsDir: string;
   private readonly knownDirs = new Set<string>();
-  private packCache: object = {};
+  private readonly catFile: CatFile;
+  private batch: { pending: { oid: string; type: ObjectType; body: Buffer }[]; seen: Set<string>; pack: PackWriter | null } | null = null;
 
   constructor(readonly gitDir: string) {
     this.objectsDir = path.join(gitDir, 'objects');
+    this.catFile = new CatFile(gitDir);
+  }
+
+  /** Ends the cat-file helper process. */
+  close(): void {
+    this.catFile.close();
   }
 
   /** Forget cached pack indexes (after `git gc` wrote new packs). */
-  resetPackCache(): void { this.packCache = {}; }
+  resetPackCache(): void {
+    this.catFile.close(); // a new process sees the new packs
+  }
 
   hash(type: ObjectType, body: Buffer): string {
     return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
@@ -38,9 +52,50 @@ export class ObjectStore {
     return path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2));
   }
 
+  /**
+   * Starts collecting writes: the first few stay pending and are written loose at the end;
+   * beyond PACK_THRESHOLD they all go into one packfile. Objects become readable at endBatch.
+   */
+  beginBatch(): void {
+    this.batch = { pending: [], seen: new Set(), pack: null };
+  }
+
+  endBatch(): void {
+    const b = this.batch;
+    this.batch = null;
+    if (!b) return;
+    if (b.pack) b.pack.finish();
+    else for (const o of b.pending) this.writeLoose(o.oid, o.type, o.body);
+  }
+
+  abortBatch(): void {
+    this.batch?.pack?.abort();
+    this.batch = null;
+  }
+
   /** Writes the object unless a loose copy exists; returns its oid. Atomic (temp + rename). */
   write(type: ObjectType, body: Buffer): string {
     const oid = this.hash(type, body);
+    const b = this.batch;
+    if (b) {
+      if (b.seen.has(oid) || fs.existsSync(this.loosePath(oid))) return oid;
+      b.seen.add(oid);
+      if (!b.pack && b.pending.length < PACK_THRESHOLD) {
+        b.pending.push({ oid, type, body });
+        return oid;
+      }
+      if (!b.pack) {
+        b.pack = new PackWriter(path.join(this.objectsDir, 'pack'));
+        for (const o of b.pending) b.pack.add(o.oid, o.type, o.body);
+        b.pending = [];
+      }
+      b.pack.add(oid, type, body);
+      return oid;
+    }
+    return this.writeLoose(oid, type, body);
+  }
+
+  private writeLoose(oid: string, type: ObjectType, body: Buffer): string {
     const file = this.loosePath(oid);
     if (fs.existsSync(file)) return oid;
     const dir = path.dirname(file);
@@ -64,8 +119,28 @@ export class ObjectStore {
       const type = data.subarray(0, data.indexOf(32)).toString('latin1') as ObjectType;
       return { type, body: data.subarray(nul + 1) };
     }
-    const obj = await git.readObject({ fs, gitdir: this.gitDir, oid, format: 'content', cache: this.packCache });
-    return { type: obj.type as ObjectType, body: Buffer.from(obj.object as Uint8Array) };
+    const obj = await this.catFile.read(oid);
+    return { type: obj.type as ObjectType, body: obj.body };
+  }
+
+  /**
+   * Many objects' bodies at once: loose ones read here, packed ones through the long-lived
+   * `git cat-file --batch` process.
+   */
+  async readMany(oids: string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const packed: string[] = [];
+    for (const oid of new Set(oids)) {
+      try {
+        const data = inflateSync(fs.readFileSync(this.loosePath(oid)));
+        out.set(oid, data.subarray(data.indexOf(0) + 1));
+      } catch {
+        packed.push(oid);
+      }
+    }
+    const objs = await Promise.all(packed.map((oid) => this.catFile.read(oid)));
+    packed.forEach((oid, i) => out.set(oid, objs[i]!.body));
+    return out;
   }
 
   async readBlob(oid: string): Promise<Buffer> {

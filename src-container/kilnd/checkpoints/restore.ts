@@ -4,12 +4,16 @@
 // + rename, so a crash leaves old or new content, never half a file), then the directories
 // our deletions emptied. Excluded and ignored files are in neither tree, so they are never touched.
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { MODE_EXEC, MODE_LINK, MODE_TREE, type ObjectStore } from './objects';
 import { display, fsPath, join, parentOf, type RelPath } from './paths';
 import type { Entry } from './tree-cache';
 
 const UMASK = process.umask();
+const WRITE_CONCURRENCY = 8;
+/** Blobs read per `git cat-file` round: bounds memory on a restore of many large files. */
+const READ_CHUNK = 256;
 const TMP_PREFIX = `${process.pid}-${randomBytes(4).toString('hex')}`;
 let tmpCounter = 0;
 
@@ -57,36 +61,48 @@ export async function applyChanges(objects: ObjectStore, workTree: string, chang
     if (c.to && c.from && c.from.mode !== c.to.mode) fs.rmSync(fsPath(workTree, c.path), { force: true });
   }
   const madeDirs = new Set<RelPath>();
-  for (const c of changes) {
-    if (!c.to) continue;
+  const writes = changes.filter((c) => c.to);
+  for (const c of writes) {
+    const dir = parentOf(c.path);
+    if (dir === '' || madeDirs.has(dir)) continue;
+    madeDirs.add(dir);
     try {
-      const dir = parentOf(c.path);
-      if (dir !== '' && !madeDirs.has(dir)) {
-        fs.mkdirSync(fsPath(workTree, dir), { recursive: true });
-        madeDirs.add(dir);
+      fs.mkdirSync(fsPath(workTree, dir), { recursive: true });
+    } catch { /* reported by the write below */ }
+  }
+  for (let start = 0; start < writes.length; start += READ_CHUNK) {
+    const chunk = writes.slice(start, start + READ_CHUNK);
+    const bodies = await objects.readMany(chunk.map((c) => c.to!.oid));
+    // Several writes in flight: each waits on the disk, and the thread pool overlaps them.
+    let next = 0;
+    const worker = async () => {
+      while (next < chunk.length) {
+        const c = chunk[next++]!;
+        try {
+          await writeEntry(workTree, c.path, c.to!, bodies.get(c.to!.oid)!);
+          result.written.push(c.path);
+        } catch (e) {
+          result.failed.push({ path: display(c.path), reason: (e as Error).message });
+        }
       }
-      await writeEntry(objects, workTree, c.path, c.to);
-      result.written.push(c.path);
-    } catch (e) {
-      result.failed.push({ path: display(c.path), reason: (e as Error).message });
-    }
+    };
+    await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
   }
   removeEmptyDirs(workTree, emptied);
   return result;
 }
 
-async function writeEntry(objects: ObjectStore, workTree: string, rel: RelPath, e: Entry): Promise<void> {
-  const body = await objects.readBlob(e.oid);
+async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer): Promise<void> {
   const target = fsPath(workTree, rel);
   const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${TMP_PREFIX}-${++tmpCounter}`));
   try {
     const perm = e.mode === MODE_EXEC ? 0o755 : 0o644;
-    if (e.mode === MODE_LINK) fs.symlinkSync(body, tmp);
-    else fs.writeFileSync(tmp, body, { mode: perm });
-    if (e.mode !== MODE_LINK && (perm & UMASK) !== 0) fs.chmodSync(tmp, perm); // the umask took bits we need
-    fs.renameSync(tmp, target);
+    if (e.mode === MODE_LINK) await fsp.symlink(body, tmp);
+    else await fsp.writeFile(tmp, body, { mode: perm });
+    if (e.mode !== MODE_LINK && (perm & UMASK) !== 0) await fsp.chmod(tmp, perm); // the umask took bits we need
+    await fsp.rename(tmp, target);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    await fsp.rm(tmp, { force: true });
     throw err;
   }
 }

@@ -165,9 +165,11 @@ export class CheckpointStore {
       dirty = this.watch.drain();
     }
     if (dirty.size === 0 && this.head) return this.unchanged(reason, t0);
+    this.objects.beginBatch();
     try {
       return await this.commitChanges(reason, dirty, t0);
     } catch (e) {
+      this.objects.abortBatch();
       this.tree.reset(this.head?.tree ?? null); // the cache may be half-edited
       this.watch?.requeue(dirty);
       throw e;
@@ -201,11 +203,13 @@ export class CheckpointStore {
     const root = this.tree.rebuild(touched.size ? touched : new Set(['']));
     if (this.head && root === this.head.tree) return this.unchanged(reason, t0);
     const parent = this.head?.commit ?? null;
+    this.objects.endBatch(); // blobs and trees are on disk before any ref can reach them
     const commit = this.advance(root, reason);
     return { commit, parent, reason, files: changes.length, changes, unchanged: false, skipped: [...this.skipped.values()], ms: performance.now() - t0 };
   }
 
   private unchanged(reason: string, t0: number): Checkpoint {
+    this.objects.endBatch(); // new blobs may exist (e.g. a file changed and changed back)
     const head = this.head!;
     return { commit: head.commit, parent: null, reason, files: 0, changes: [], unchanged: true, skipped: [...this.skipped.values()], ms: performance.now() - t0 };
   }
@@ -323,6 +327,7 @@ export class CheckpointStore {
     await this.gcRunning?.catch(() => undefined);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveStats();
+    this.objects.close();
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -208,6 +208,18 @@ describe('CheckpointStore', () => {
     expect((await s.readFileAt(newest!.commit, 'src/a.ts'))?.toString()).toBe('offline edit\n');
   });
 
+  it('writes a large change set as one packfile that git reads and verifies', async () => {
+    dirs = tempDirs();
+    for (let i = 0; i < 300; i++) write(dirs.work, `many/d${i % 7}/f${i}.txt`, `file ${i}\n`.repeat(i % 13));
+    const s = await open();
+    const packs = fs.readdirSync(path.join(dirs.gitDir, 'objects/pack')).filter((f) => f.endsWith('.pack'));
+    expect(packs).toHaveLength(1);
+    execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'fsck', '--full', '--strict']);
+    execFileSync('git', ['verify-pack', path.join(dirs.gitDir, 'objects/pack', packs[0]!.replace(/\.pack$/, '.idx'))]);
+    expect(commitTree(dirs.gitDir, s.headCommit!)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expect((await s.readFileAt(s.headCommit!, 'many/d3/f10.txt'))?.toString()).toBe('file 10\n'.repeat(10));
+  });
+
   it('keeps the newest checkpoints on retention and git gc leaves a consistent repository', async () => {
     dirs = tempDirs();
     seed(dirs.work);
@@ -221,5 +233,14 @@ describe('CheckpointStore', () => {
     expect(list.map((c) => c.reason)).toEqual(['step 5', 'step 4', 'step 3']);
     execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'fsck', '--no-dangling', '--connectivity-only']);
     expect((await s.readFileAt(list[2]!.commit, 'counter.txt'))?.toString()).toBe('3\n');
+
+    // Everything reachable in one delta-compressed pack: reads and undo still work.
+    execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'repack', '-a', '-d', '-f', '-q']);
+    const blob = execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'rev-parse', `${list[2]!.commit}:counter.txt`], { encoding: 'utf8' }).trim();
+    expect(fs.existsSync(path.join(dirs.gitDir, 'objects', blob.slice(0, 2), blob.slice(2)))).toBe(false);
+    const r = await s.restoreCheckpoint(list[2]!.commit);
+    expect(r.failed).toEqual([]);
+    expect(fs.readFileSync(path.join(dirs.work, 'counter.txt'), 'utf8')).toBe('3\n');
+    expect(await s.readFileAt(list[1]!.commit, 'src/a.ts')).toEqual(Buffer.from('export const a = 1;\n'));
   });
 });

@@ -4,6 +4,7 @@
 //   host → client  { t: 'push', stream, payload }
 // The host validates every input and output against the contract; the client validates pushes.
 import { z } from 'zod';
+import { KilnFailure, kilnError, toKilnError } from '../errors';
 import {
   KilnErrorSchema,
   requests,
@@ -24,17 +25,20 @@ export const WireMessageSchema = z.union([
 ]);
 export type WireMessage = z.infer<typeof WireMessageSchema>;
 
-/** An error raised by a handler that should reach the person as written. */
-export class BridgeError extends Error implements KilnErrorShape {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly next?: string,
-  ) {
-    super(message);
+/** An error raised by a handler (or received by a client) that reaches the person as written. */
+export class BridgeError extends KilnFailure {
+  constructor(code: string, message: string, next?: string) {
+    super(kilnError(code, message, next));
+    this.name = 'BridgeError';
+  }
+  get code(): string {
+    return this.kiln.code;
+  }
+  get next(): string | undefined {
+    return this.kiln.next;
   }
   toJSON(): KilnErrorShape {
-    return this.next ? { code: this.code, message: this.message, next: this.next } : { code: this.code, message: this.message };
+    return this.kiln;
   }
 }
 
@@ -45,18 +49,9 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
 }
 
-/** Turns anything thrown into a shape a person can read. A BridgeError or a plain
- *  `{ code, message, next? }` object crosses as written; anything else keeps its message only
- *  (never a stack). */
-export function toErrorShape(err: unknown): KilnErrorShape {
-  if (err instanceof BridgeError) return err.toJSON();
-  if (!(err instanceof Error)) {
-    const plain = KilnErrorSchema.safeParse(err);
-    if (plain.success) return plain.data;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: message || 'Something went wrong.' };
-}
+/** Anything thrown → `{ code, message, next? }`: a KilnError (or an Error carrying one) crosses
+ *  as written; anything else keeps the first line of its message only, never a stack. */
+export const toErrorShape = (err: unknown): KilnErrorShape => toKilnError(err);
 
 /** Host side: answers one request message. Never throws; the reply carries the error instead. */
 export async function dispatch(handlers: Handlers, msg: { id: number; op: string; input: unknown }): Promise<WireMessage> {

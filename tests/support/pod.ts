@@ -104,38 +104,56 @@ export async function execIn(container: Docker.Container, cmd: string[], user = 
   return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
-/** Opens the relay, answers NIP-42 AUTH with the session token's key, and reads to EOSE. */
-export async function readEvents(httpUrl: string, token: string | null, filters: object[]): Promise<NostrEvent[]> {
+export interface Subscription {
+  /** Resolves at EOSE with the stored events; rejects on CLOSED or a refused AUTH. */
+  stored: Promise<NostrEvent[]>;
+  close(): void;
+}
+
+/** Opens the relay, answers NIP-42 AUTH with the session token's key (none: stays anonymous),
+ *  subscribes, and hands every later (live) event to onLive. */
+export function subscribe(httpUrl: string, token: string | null, filters: object[], onLive?: (e: NostrEvent) => void): Subscription {
   const wsUrl = httpUrl.replace(/^http/, 'ws');
   const ws = new WebSocket(wsUrl);
-  const events: NostrEvent[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { ws.close(); reject(new Error('relay read timed out')); }, 20_000);
+  const stored: NostrEvent[] = [];
+  let eose = false;
+  const done = new Promise<NostrEvent[]>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error('relay read timed out')), 20_000);
+    const fail = (e: Error) => { clearTimeout(timer); ws.close(); reject(e); };
     const req = () => ws.send(JSON.stringify(['REQ', 'q', ...filters]));
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as unknown[];
       if (msg[0] === 'AUTH' && token) {
         const auth = finalizeEvent({ kind: 22242, created_at: Math.floor(Date.now() / 1000), tags: [['relay', wsUrl], ['challenge', String(msg[1])]], content: '' }, relayAuthSecretKey(token));
         ws.send(JSON.stringify(['AUTH', auth]));
-      } else if (msg[0] === 'AUTH') {
+      } else if (msg[0] === 'AUTH' || (msg[0] === 'OK' && msg[2] === true && !eose)) {
         req();
-      } else if (msg[0] === 'OK' && msg[2] === true) {
-        req();
-      } else if (msg[0] === 'OK') {
-        clearTimeout(timer);
-        ws.close();
-        reject(new Error(String(msg[3])));
+      } else if (msg[0] === 'OK' && msg[2] === false) {
+        fail(new Error(String(msg[3])));
       } else if (msg[0] === 'EVENT') {
-        events.push(msg[2] as NostrEvent);
-      } else if (msg[0] === 'EOSE' || msg[0] === 'CLOSED') {
+        if (eose) onLive?.(msg[2] as NostrEvent);
+        else stored.push(msg[2] as NostrEvent);
+      } else if (msg[0] === 'EOSE') {
+        eose = true;
         clearTimeout(timer);
-        ws.close();
-        if (msg[0] === 'CLOSED') reject(Object.assign(new Error(String(msg[2])), { closed: true }));
-        else resolve(events);
+        resolve(stored);
+      } else if (msg[0] === 'CLOSED') {
+        fail(Object.assign(new Error(String(msg[2])), { closed: true }));
       }
     });
-    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+    ws.on('error', fail);
   });
+  return { stored: done, close: () => ws.close() };
+}
+
+/** Reads the stored events matching `filters` (to EOSE) and closes. */
+export async function readEvents(httpUrl: string, token: string | null, filters: object[]): Promise<NostrEvent[]> {
+  const sub = subscribe(httpUrl, token, filters);
+  try {
+    return await sub.stored;
+  } finally {
+    sub.close();
+  }
 }
 
 export async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {

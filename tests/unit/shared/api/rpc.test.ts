@@ -43,8 +43,8 @@ describe('bridge rpc', () => {
   it('reduces an unexpected exception to its message, without a stack', async () => {
     const { client } = pair({ 'sessions.list': () => { throw new TypeError('boom'); } });
     const err = (await client.call('sessions.list', {}).catch((e) => e)) as BridgeError;
-    expect(err.code).toBe('internal');
-    expect(err.message).toBe('boom');
+    expect(err.code).toBe('E_UNEXPECTED');
+    expect(err.message).toBe('Something went wrong: boom');
     expect(JSON.stringify(err.toJSON())).not.toMatch(/at .*\.ts/);
   });
 

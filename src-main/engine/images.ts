@@ -3,8 +3,9 @@
 //
 // Extra CA certificates: behind a TLS-intercepting proxy the image's apt/npm steps fail with
 // "self-signed certificate in certificate chain". By default the file named by
-// NODE_EXTRA_CA_CERTS (else SSL_CERT_FILE) is added to the streamed context as
-// src-container/extra-ca/*.crt, which the Dockerfile trusts before any network step.
+// NODE_EXTRA_CA_CERTS (else SSL_CERT_FILE, else on Linux the system bundle) is added to the
+// streamed context as src-container/extra-ca/*.crt, which the Dockerfile trusts before any
+// network step. Pass `extraCaFiles: []` to add none.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -171,10 +172,21 @@ export async function imageLabel(docker: Dockerode, tag: string, label: string):
   }
 }
 
-/** The CA bundle a corporate proxy setup points Node or OpenSSL at, if any. */
-export function defaultExtraCaFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  const file = env.NODE_EXTRA_CA_CERTS || env.SSL_CERT_FILE;
-  return file && existsSync(file) ? [file] : [];
+/** Where Debian/Ubuntu keep the system CA bundle; an admin installs a proxy's CA into it. */
+export const LINUX_SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * The CA bundle a corporate proxy setup points Node or OpenSSL at: NODE_EXTRA_CA_CERTS, else
+ * SSL_CERT_FILE, else (Linux) the system bundle. Missing files are ignored.
+ */
+export function defaultExtraCaFiles(
+  env: NodeJS.ProcessEnv = process.env,
+  systemBundle: string | null = process.platform === 'linux' ? LINUX_SYSTEM_CA_BUNDLE : null,
+): string[] {
+  for (const file of [env.NODE_EXTRA_CA_CERTS, env.SSL_CERT_FILE, systemBundle]) {
+    if (file && existsSync(file)) return [file];
+  }
+  return [];
 }
 
 export interface RuntimeImageOptions {

@@ -21,17 +21,18 @@ describe('runtime image', () => {
     expect(RUNTIME_CONTEXT_PATHS).toContain('src-container/Dockerfile');
   });
 
-  it('takes the extra CA bundle from NODE_EXTRA_CA_CERTS, else SSL_CERT_FILE, and ignores a missing file', () => {
+  it('takes the extra CA bundle from NODE_EXTRA_CA_CERTS, else SSL_CERT_FILE, else the system bundle, skipping missing files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiln-ca-'));
     try {
-      const a = join(dir, 'a.pem');
-      const b = join(dir, 'b.pem');
-      writeFileSync(a, 'A');
-      writeFileSync(b, 'B');
-      expect(defaultExtraCaFiles({ NODE_EXTRA_CA_CERTS: a, SSL_CERT_FILE: b })).toEqual([a]);
-      expect(defaultExtraCaFiles({ SSL_CERT_FILE: b })).toEqual([b]);
-      expect(defaultExtraCaFiles({ NODE_EXTRA_CA_CERTS: join(dir, 'gone.pem') })).toEqual([]);
-      expect(defaultExtraCaFiles({})).toEqual([]);
+      const [a, b, sys] = ['a.pem', 'b.pem', 'system.crt'].map((n) => join(dir, n)) as [string, string, string];
+      for (const f of [a, b, sys]) writeFileSync(f, 'PEM');
+      const gone = join(dir, 'gone.pem');
+      expect(defaultExtraCaFiles({ NODE_EXTRA_CA_CERTS: a, SSL_CERT_FILE: b }, sys)).toEqual([a]);
+      expect(defaultExtraCaFiles({ SSL_CERT_FILE: b }, sys)).toEqual([b]);
+      expect(defaultExtraCaFiles({ NODE_EXTRA_CA_CERTS: gone }, sys)).toEqual([sys]);
+      expect(defaultExtraCaFiles({}, sys)).toEqual([sys]);
+      expect(defaultExtraCaFiles({ NODE_EXTRA_CA_CERTS: gone }, gone)).toEqual([]);
+      expect(defaultExtraCaFiles({}, null)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

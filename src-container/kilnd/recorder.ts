@@ -41,7 +41,7 @@ export interface ToolCall {
 
 export class Recorder {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Commits that already have a checkpoint event in this chain. */
+  /** Commits known to have a checkpoint event in this chain (a cache of the store; see isMarked). */
   private readonly marked = new Set<string>();
   /** The last checkpoint result per commit we may still need to describe (its parent, files, ms). */
   private readonly recent = new Map<string, Checkpoint>();
@@ -59,10 +59,6 @@ export class Recorder {
     this.debounceMs = opts.debounceMs ?? 100;
     this.leaseMs = opts.actionLeaseMs ?? 30_000;
     this.log = opts.log ?? (() => {});
-    for (const ev of opts.store.query({ kinds: [4602], '#E': [opts.writer.position.startId] })) {
-      const commit = ev.tags.find((t) => t[0] === 'r')?.[1];
-      if (commit) this.marked.add(commit);
-    }
   }
 
   get actionCount(): number {
@@ -194,7 +190,7 @@ export class Recorder {
 
   /** Gives `commit` its checkpoint event unless it has one; returns the event id if written. */
   private mark(commit: string, reason: CheckpointReason): string | null {
-    if (this.marked.has(commit)) return null;
+    if (this.isMarked(commit)) return null;
     const known = this.recent.get(commit);
     const written = this.write(this.opts.writer.checkpoint({
       commit,
@@ -205,6 +201,13 @@ export class Recorder {
     }));
     this.marked.add(commit);
     return written.id;
+  }
+
+  private isMarked(commit: string): boolean {
+    if (this.marked.has(commit)) return true;
+    const found = this.opts.store.count({ kinds: [4602], '#E': [this.opts.writer.position.startId], '#r': [commit] }) > 0;
+    if (found) this.marked.add(commit);
+    return found;
   }
 
   private remember(cp: Checkpoint): void {

@@ -2,6 +2,7 @@
 // run, the recorder's published port, and whether the workspace container sits in a stale
 // network namespace (it joined a recorder that has since restarted).
 import type Dockerode from 'dockerode';
+import { httpJson } from '../timeline/http-json';
 import { LABEL, RECORDER_PORT } from './pod-spec';
 import { recorderName, workspaceName } from './naming';
 
@@ -90,11 +91,9 @@ export async function waitForHealth(url: string, timeoutMs: number): Promise<{ s
   let last: string;
   for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) {
-        const body = (await res.json()) as { ok?: boolean; session?: string; actions?: number };
-        if (body.ok) return { session: body.session ?? '', actions: body.actions ?? 0 };
-      }
+      const res = await httpJson(`${url}/health`, { timeoutMs: 2000 });
+      const body = (res.data ?? {}) as { ok?: boolean; session?: string; actions?: number };
+      if (res.status === 200 && body.ok) return { session: body.session ?? '', actions: body.actions ?? 0 };
       last = `HTTP ${res.status}`;
     } catch (err) {
       last = (err as Error).message;

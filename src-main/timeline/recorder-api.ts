@@ -2,6 +2,7 @@
 // Every failure becomes a KilnError with a next step; the recorder's own {error:{code,message,
 // next}} answers keep their words.
 import { KilnFailure, kilnError } from '../../src-shared/errors';
+import { httpJson, type HttpJsonResponse } from './http-json';
 
 export interface CheckpointInfo {
   /** The checkpoint event id (kind 4602). */
@@ -56,37 +57,26 @@ export class RecorderApi {
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const { id, url, sessionToken } = this.target;
-    let res: Response;
+    let res: HttpJsonResponse;
     try {
-      res = await fetch(url + path, {
-        method,
-        headers: { authorization: `Bearer ${sessionToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      res = await httpJson(url + path, { method, token: sessionToken, ...(body !== undefined ? { body } : {}), timeoutMs: this.timeoutMs });
     } catch (err) {
       throw new KilnFailure(unreachable(id, url, err));
     }
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
-    if (!res.ok) {
-      const e = (data as { error?: { code?: string; message?: string; next?: string } } | undefined)?.error;
+    if (res.status < 200 || res.status >= 300) {
+      const e = (res.data as { error?: { code?: string; message?: string; next?: string } } | undefined)?.error;
       const code = `E_RECORDER_${(e?.code ?? `http-${res.status}`).toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
       throw new KilnFailure(
         kilnError(code, e?.message ?? `The recorder of session "${id}" answered HTTP ${res.status}.`, e?.next ?? `Check the session with \`kiln status ${id}\`.`),
       );
     }
-    return data as T;
+    return res.data as T;
   }
 }
 
 export function unreachable(id: string, url: string, err: unknown): ReturnType<typeof kilnError> {
-  const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name ?? 'error';
+  const e = err as { code?: string; cause?: { code?: string }; name?: string };
+  const cause = e.code ?? e.cause?.code ?? e.name ?? 'error';
   const why = cause === 'TimeoutError' ? 'did not answer in time' : `could not be reached (${cause})`;
   return kilnError('E_RECORDER_UNREACHABLE', `The recorder of session "${id}" at ${url} ${why}.`, `Check the session with \`kiln status ${id}\`; bring it back with \`kiln up --name ${id}\`.`);
 }

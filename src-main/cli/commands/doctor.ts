@@ -2,6 +2,7 @@
 import { discoverEngine, formatTried } from '../../engine/discover';
 import { imageExists, RUNTIME_IMAGE } from '../../engine/images';
 import { kilnPaths } from '../../sessions';
+import { httpJson } from '../../timeline/http-json';
 import type { Command } from '../command';
 
 interface OllamaSeen {
@@ -15,9 +16,9 @@ async function findOllama(env: NodeJS.ProcessEnv): Promise<OllamaSeen> {
   const host = env.OLLAMA_HOST || '127.0.0.1:11434';
   const url = /^https?:\/\//.test(host) ? host.replace(/\/$/, '') : `http://${host}`;
   try {
-    const res = await fetch(`${url}/api/version`, { signal: AbortSignal.timeout(1000) });
-    if (!res.ok) return { seen: false, url };
-    const body = (await res.json()) as { version?: string };
+    const res = await httpJson(`${url}/api/version`, { timeoutMs: 1000 });
+    if (res.status !== 200) return { seen: false, url };
+    const body = (res.data ?? {}) as { version?: string };
     return { seen: true, url, ...(body.version ? { version: body.version } : {}) };
   } catch {
     return { seen: false, url };

@@ -85,7 +85,7 @@ export class KilnSandbox {
 }
 
 /** Ask until `check` returns a value (not undefined) or the attempts run out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 50, intervalMs = 200): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 20, intervalMs = 250): Promise<T> {
   let last: T | undefined;
   for (let i = 0; i < attempts; i++) {
     last = await check();

@@ -22,6 +22,14 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+/** Files the test writes from the host must be writable by the agent (uid 1001) in the pod. */
+function hostWrite(file: string, data: string | Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o777 });
+  fs.chmodSync(path.dirname(file), 0o777);
+  fs.writeFileSync(file, data, { mode: 0o666 });
+  fs.chmodSync(file, 0o666);
+}
+
 describe('recorder in a real pod', () => {
   let pod: TestPod;
 
@@ -33,8 +41,9 @@ describe('recorder in a real pod', () => {
   });
 
   it('records a command as checkpoint → command → file receipts, signed and chained', async () => {
-    fs.writeFileSync(path.join(pod.workspace, 'keep.txt'), 'original\n');
+    hostWrite(path.join(pod.workspace, 'keep.txt'), 'original\n');
     const result = await pod.exec('echo "hello from the agent" > notes.txt && echo changed >> keep.txt');
+    expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
 
     const events = bySeq(await pod.events());
@@ -57,9 +66,8 @@ describe('recorder in a real pod', () => {
   });
 
   it('undoes to the checkpoint byte for byte, and the undo itself can be undone', async () => {
-    fs.writeFileSync(path.join(pod.workspace, 'data.bin'), Buffer.from([0, 1, 2, 255, 254, 10, 13]));
-    fs.mkdirSync(path.join(pod.workspace, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(pod.workspace, 'src', 'app.js'), 'console.log(1)\n');
+    hostWrite(path.join(pod.workspace, 'data.bin'), Buffer.from([0, 1, 2, 255, 254, 10, 13]));
+    hostWrite(path.join(pod.workspace, 'src', 'app.js'), 'console.log(1)\n');
     const cp = await pod.api<{ commit: string }>('POST', '/api/checkpoint');
     expect(cp.status).toBe(200);
     const original = snapshot(pod.workspace);

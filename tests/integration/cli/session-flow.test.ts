@@ -39,24 +39,22 @@ describe('kiln CLI: a session from up to rm', () => {
       expect(c.HostConfig.PidsLimit).toBeGreaterThan(0);
       expect(c.HostConfig.Memory).toBeGreaterThan(0);
       expect(c.Config.Labels).toMatchObject({ 'kiln.session': name, 'kiln.workspace': s.workspace, 'kiln.name': name });
-      expect(JSON.stringify(c.Config.Labels)).not.toMatch(/[0-9a-f]{64}/); // tokens never in labels
+    }
+    const token = (name: string) => rec.Config.Env.find((e) => e.startsWith(`${name}=`))!.split('=')[1]!;
+    for (const secret of [token('KILN_SESSION_TOKEN'), token('KILN_HOOK_TOKEN')]) {
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify([rec.Config.Labels, ws.Config.Labels])).not.toContain(secret); // tokens never in labels
     }
     expect(ws.Mounts.map((m) => m.Destination)).toEqual(['/workspace']);
     expect(ws.Config.User).toBe('agent');
-    const sessionToken = rec.Config.Env.find((e) => e.startsWith('KILN_SESSION_TOKEN='))!.split('=')[1]!;
-    expect(ws.Config.Env.join('\n')).not.toContain(sessionToken);
+    expect(ws.Config.Env.join('\n')).not.toContain(token('KILN_SESSION_TOKEN'));
     expect(ws.Config.Env).toContain('BASH_ENV=/etc/kiln/hook.bash');
   });
 
-  it('kiln exec runs the command in /workspace as agent, streams stdout and stderr apart, passes the exit code', async () => {
+  it('kiln exec changes a file in the workspace', async () => {
     const write = await k.run(['exec', name, '--', 'echo hi > a.txt']);
     expect(write.code, write.stderr).toBe(0);
     expect(readFileSync(join(s.workspace, 'a.txt'), 'utf8')).toBe('hi\n');
-
-    const io = await k.run(['exec', name, '--', 'echo out; echo err >&2; whoami; pwd']);
-    expect(io.stdout).toBe('out\nagent\n/workspace\n');
-    expect(io.stderr).toBe('err\n');
-    expect((await k.run(['exec', name, '--', 'exit 3'])).code).toBe(3);
   });
 
   it('kiln timeline shows, in order, the checkpoint, the command receipt and the file receipt', async () => {
@@ -102,6 +100,13 @@ describe('kiln CLI: a session from up to rm', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.data).toMatchObject({ valid: true, problems: [] });
     expect(r.data.events).toBeGreaterThanOrEqual(4);
+  });
+
+  it('kiln exec runs in /workspace as agent, streams stdout and stderr apart, passes the exit code', async () => {
+    const io = await k.run(['exec', name, '--', 'echo out; echo err >&2; whoami; pwd']);
+    expect(io.stdout).toBe('out\nagent\n/workspace\n');
+    expect(io.stderr).toBe('err\n');
+    expect((await k.run(['exec', name, '--', 'exit 3'])).code).toBe(3);
   });
 
   it('kiln down stops the pod and keeps the workspace; kiln up resumes the same session, no second pod', async () => {

@@ -1,6 +1,6 @@
 // The timeline of one session: its recorder's relay (events) and HTTP API (checkpoints, undo)
 // behind one object. Construct it from a RecorderConnection (SessionManager.connection).
-import { verifyChain, type ChainReport, type NostrEvent } from '../../src-shared/events';
+import { KIND, verifyChain, type ChainReport, type NostrEvent } from '../../src-shared/events';
 import { RecorderApi, type CheckpointInfo, type CheckpointTaken, type RecorderTarget, type UndoResult } from './recorder-api';
 import { RelayClient, sortChronologically, type Filter, type LiveSubscription } from './relay-client';
 
@@ -26,32 +26,47 @@ export class TimelineClient {
     return this.relay.subscribe(filter, onEvent, onClose);
   }
 
-  /** Every event of the session, stored then live (the start event excepted). */
-  async live(opts: { kinds?: number[] }, onEvent: (ev: NostrEvent) => void, onClose?: (reason: string) => void): Promise<LiveSubscription> {
-    const { startId } = await this.api.session();
-    return this.relay.subscribe({ '#E': [startId], ...(opts.kinds?.length ? { kinds: opts.kinds } : {}) }, onEvent, onClose);
+  /** New events from now on (after what events() returned), until close(). */
+  live(opts: { kinds?: number[] }, onEvent: (ev: NostrEvent) => void, onClose?: (reason: string) => void): Promise<LiveSubscription> {
+    const since = Math.floor(Date.now() / 1000);
+    return this.relay.subscribe({ kinds: opts.kinds?.length ? opts.kinds : [...KILN_KINDS], since }, onEvent, onClose);
   }
 
   /**
-   * The session's events, oldest first: the start event and everything pointing at it.
-   * `kinds`/`limit` narrow it (limit keeps the newest N).
+   * Everything the pod's recorder holds, oldest first. A recorder stopped cleanly (`kiln down`, a
+   * daemon restart) ends its signed chain and the next start begins a new one (new key), so a
+   * session's history is one or more chains, in the order they started. `kinds`/`limit` narrow
+   * it (limit keeps the newest N).
    */
   async events(opts: { kinds?: number[]; limit?: number } = {}): Promise<NostrEvent[]> {
-    const { startId } = await this.api.session();
-    const kinds = opts.kinds?.length ? opts.kinds : undefined;
-    const byE = await this.pages({ '#E': [startId], ...(kinds ? { kinds } : {}) }, opts.limit);
-    const start = !kinds || kinds.includes(4600) ? await this.relay.query({ ids: [startId] }) : [];
-    const all = sortChronologically(dedupe([...start, ...byE]));
+    const kinds = opts.kinds?.length ? opts.kinds : [...KILN_KINDS];
+    const all = inChainOrder(await this.pages({ kinds }, opts.limit));
     return opts.limit !== undefined ? all.slice(-opts.limit) : all;
   }
 
-  /** Every signature and the chain of the whole session. */
+  /** Every signature and every chain of the session; problems of all chains together. */
   async verify(): Promise<ChainReport> {
-    return verifyChain(await this.events());
+    const chains = groupByChain(await this.events());
+    const reports = [...chains.values()].map((events) => verifyChain(events));
+    return {
+      events: reports.reduce((n, r) => n + r.events, 0),
+      valid: reports.every((r) => r.valid),
+      problems: reports.flatMap((r) => r.problems),
+    };
   }
 
-  checkpoints(): Promise<CheckpointInfo[]> {
-    return this.api.checkpoints();
+  /** Checkpoints of every chain, oldest first (the recorder's /api/checkpoints has the current chain's). */
+  async checkpoints(): Promise<CheckpointInfo[]> {
+    return (await this.events({ kinds: [KIND.checkpoint] })).map((ev) => {
+      const c = parseContent(ev.content);
+      return {
+        id: ev.id,
+        commit: ev.tags.find((t) => t[0] === 'r')?.[1] ?? String(c.commit ?? ''),
+        created_at: ev.created_at,
+        ...(typeof c.reason === 'string' ? { reason: c.reason } : {}),
+        ...(typeof c.files === 'number' ? { files: c.files } : {}),
+      };
+    });
   }
   checkpoint(): Promise<CheckpointTaken> {
     return this.api.checkpoint();
@@ -84,8 +99,37 @@ export class TimelineClient {
   }
 }
 
-function dedupe(events: NostrEvent[]): NostrEvent[] {
-  return [...new Map(events.map((e) => [e.id, e])).values()];
+const KILN_KINDS = Object.values(KIND);
+
+/** The chain an event belongs to: a start event is its own; the rest name theirs in `E`. */
+const chainOf = (ev: NostrEvent) => (ev.kind === KIND.sessionStart ? ev.id : (ev.tags.find((t) => t[0] === 'E')?.[1] ?? ''));
+
+function groupByChain(events: NostrEvent[]): Map<string, NostrEvent[]> {
+  const chains = new Map<string, NostrEvent[]>();
+  for (const ev of events) {
+    const key = chainOf(ev);
+    const chain = chains.get(key);
+    if (chain) chain.push(ev);
+    else chains.set(key, [ev]);
+  }
+  return chains;
+}
+
+/** Chains in the order they started, each in seq order. */
+function inChainOrder(events: NostrEvent[]): NostrEvent[] {
+  const chains = [...groupByChain(events).values()].map((chain) => sortChronologically(chain));
+  const began = (chain: NostrEvent[]) => chain.find((e) => e.kind === KIND.sessionStart)?.created_at ?? chain[0]!.created_at;
+  chains.sort((a, b) => began(a) - began(b));
+  return chains.flat();
+}
+
+function parseContent(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export type { CheckpointInfo, CheckpointTaken, UndoResult, RecorderTarget, Filter, LiveSubscription };

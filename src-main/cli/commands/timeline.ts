@@ -4,6 +4,7 @@ import type { TimelineClient } from '../../timeline';
 import { intOption, sessionArg, usageError, type Command, type CommandContext } from '../command';
 import { table } from '../output';
 import { eventLine } from '../format';
+import type { NostrEvent } from '../../../src-shared/events';
 
 async function withTimeline<T>(ctx: CommandContext, use: (t: TimelineClient) => Promise<T>): Promise<T> {
   const client = await (await ctx.services()).timeline.open(sessionArg(ctx));
@@ -21,7 +22,8 @@ export const timeline: Command = {
     'kiln timeline SESSION [--kind N]… [--limit N] [--follow] [--json]',
     '',
     'Kinds: 4600 session start, 4601 action, 4602 checkpoint, 4603 error, 4604 session end.',
-    '--limit keeps the newest N. --follow keeps printing new events (one JSON event per line with --json).',
+    '--limit keeps the newest N. --follow prints the newest (default 20), then each new event as it is recorded',
+    '(one JSON event per line with --json) until Ctrl-C.',
     'JSON: an array of the raw signed NIP-01 events.',
   ].join('\n'),
   options: { kind: { type: 'string', multiple: true }, limit: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
@@ -32,18 +34,29 @@ export const timeline: Command = {
       return Number(k);
     });
     const limit = intOption(ctx, 'timeline', 'limit');
-    if (ctx.values.follow) return follow(ctx, kinds);
+    if (ctx.values.follow) return follow(ctx, kinds, limit ?? 20);
     const events = await withTimeline(ctx, (t) => t.events({ kinds, ...(limit !== undefined ? { limit } : {}) }));
     ctx.out.result(events, () => (events.length ? events.map(eventLine) : ['No events.']));
   },
 };
 
-async function follow(ctx: CommandContext, kinds: number[]): Promise<number> {
+/** Like `tail -f`: the newest events, then each new one as it is recorded, until Ctrl-C. */
+async function follow(ctx: CommandContext, kinds: number[], limit: number): Promise<number> {
   const client = await (await ctx.services()).timeline.open(sessionArg(ctx));
-  const print = (ev: Parameters<typeof eventLine>[0]) => ctx.out.streams.stdout.write((ctx.json ? JSON.stringify(ev) : eventLine(ev)) + '\n');
-  return new Promise<number>((resolve, reject) => {
-    client.live({ kinds }, print, () => resolve(1)).catch(reject);
-    process.once('SIGINT', () => (client.close(), resolve(0)));
+  const seen = new Set<string>();
+  const print = (ev: NostrEvent) => {
+    if (seen.has(ev.id)) return;
+    seen.add(ev.id);
+    ctx.out.streams.stdout.write((ctx.json ? JSON.stringify(ev) : eventLine(ev)) + '\n');
+  };
+  const live = await client.live({ kinds }, print, () => undefined);
+  for (const ev of await client.events({ kinds, limit })) print(ev);
+  return new Promise<number>((resolve) => {
+    process.once('SIGINT', () => {
+      live.close();
+      client.close();
+      resolve(0);
+    });
   });
 }
 

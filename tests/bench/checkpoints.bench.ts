@@ -133,7 +133,9 @@ export async function run(): Promise<BenchRow[]> {
     const undo = await s.restoreCheckpoint(base.commit);
     const u1 = process.cpuUsage(u0);
     console.error(`undo: ${undo.ms.toFixed(0)} ms`);
-    if (undo.changed !== victims.length) throw new Error(`undo changed ${undo.changed}, expected ${victims.length}`);
+    if (undo.changed !== victims.length) {
+      throw new Error(`undo changed ${undo.changed}, expected ${victims.length}; before: ${undo.before.files} files, ${undo.failed.length} failed, e.g. ${JSON.stringify(undo.failed.slice(0, 3))}`);
+    }
     // git's own undo of the same change on the same work tree: checkpoint the present, then
     // read-tree -u --reset to the earlier commit (index warm, so only changed files are written).
     touch(work, victims, 'to be undone by git');

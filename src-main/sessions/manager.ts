@@ -11,7 +11,7 @@ import { SessionStore, type SessionRecord } from './metadata';
 import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, workspaceName } from './naming';
 import { kilnPaths, type KilnPaths } from './paths';
 import { inspectPod, labelledSessionIds, podHealth, waitForHealth, type PodView, type SessionState } from './pod-state';
-import { recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
+import { LABEL, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
 import { prepareWorkspace } from './workspace-folder';
 
 export interface SessionManagerOptions {
@@ -67,7 +67,7 @@ export class SessionManager {
     this.docker = opts.docker;
     this.paths = opts.paths ?? kilnPaths();
     this.store = new SessionStore(this.paths.sessions);
-    this.spec = { image: opts.image, ...(opts.labels ? { extraLabels: opts.labels } : {}) };
+    this.spec = { image: opts.image, extraLabels: { ...opts.labels, [LABEL.home]: this.paths.home } };
     this.healthTimeoutMs = opts.healthTimeoutMs ?? 30_000;
   }
 
@@ -84,7 +84,7 @@ export class SessionManager {
       }
       return { ...(await this.resume(id)), reused: true };
     }
-    if ((await labelledSessionIds(this.docker, [`kiln.session=${id}`])).size > 0) {
+    if ((await labelledSessionIds(this.docker, { extraFilter: [`kiln.session=${id}`] })).size > 0) {
       throw new KilnFailure(
         kilnError('E_SESSION_ORPHAN', `Containers of a session "${id}" exist, but its metadata (and so its token) is gone.`, `Remove them with \`kiln rm ${id}\`, then start again.`),
       );
@@ -133,7 +133,7 @@ export class SessionManager {
   }
 
   async list(): Promise<SessionInfo[]> {
-    const ids = new Set([...this.store.ids(), ...(await labelledSessionIds(this.docker))]);
+    const ids = new Set([...this.store.ids(), ...(await labelledSessionIds(this.docker, { home: this.paths.home }))]);
     const out = await Promise.all([...ids].sort().map((id) => this.get(id)));
     return out;
   }
@@ -142,7 +142,7 @@ export class SessionManager {
     const record = this.store.read(id);
     const pod = await inspectPod(this.docker, id);
     if (!record && !pod.recorder && !pod.workspace) {
-      if ((await labelledSessionIds(this.docker, [`kiln.session=${id}`])).size === 0) throw notFound(id);
+      if ((await labelledSessionIds(this.docker, { extraFilter: [`kiln.session=${id}`] })).size === 0) throw notFound(id);
     }
     return this.describe(id, record, pod);
   }
@@ -253,38 +253,47 @@ export class SessionManager {
     };
   }
 
-  /** Idempotent: whatever exists is reused, whatever is missing or stale is (re)created. */
+  /**
+   * Idempotent: whatever exists is reused, whatever is missing or stale is (re)created. The
+   * workspace joins the recorder's network namespace as soon as the recorder container runs;
+   * it need not wait for the recorder to answer, so the two proceed side by side.
+   */
   private async startPod(record: SessionRecord): Promise<void> {
     let pod = await inspectPod(this.docker, record.id);
-    let recorderId = pod.recorder?.id;
-    if (!recorderId) recorderId = (await this.createOrAdopt(recorderSpec(record, this.spec))).id;
+    const recorderId = pod.recorder?.id ?? (await this.createOrAdopt(recorderSpec(record, this.spec))).id;
     const recorder = this.docker.getContainer(recorderId);
     if (!pod.recorder?.running) await recorder.start().catch(ignoreNotModified);
     pod = await inspectPod(this.docker, record.id);
     const port = pod.recorder?.hostPort;
     if (!port) throw new Error('the recorder has no published port');
     const url = `http://127.0.0.1:${port}`;
-    try {
-      await waitForHealth(url, this.healthTimeoutMs);
-    } catch (err) {
+    const healthy = waitForHealth(url, this.healthTimeoutMs).catch(async (err: unknown) => {
       const logs = await recorderLogTail(recorder);
       throw new KilnFailure(
         kilnError('E_RECORDER_UNHEALTHY', `The recorder of session "${record.id}" did not answer on ${url} (${(err as Error).message})${logs ? `; its last log line: ${logs}` : ''}.`, `Look at \`docker logs ${recorderName(record.id)}\`, then try \`kiln up --name ${record.id}\` again.`),
       );
-    }
+    });
+    const joined = this.startWorkspace(record, recorderId, pod);
+    const [health, workspace] = await Promise.allSettled([healthy, joined]);
+    if (health.status === 'rejected') throw health.reason;
+    if (workspace.status === 'rejected') throw workspace.reason;
+  }
 
+  /** Start the workspace container in the recorder's current network namespace. */
+  private async startWorkspace(record: SessionRecord, recorderId: string, pod: PodView): Promise<void> {
     const w = pod.workspace;
-    const health = podHealth(pod);
+    let existing = w;
     if (w && w.joinedTo !== recorderId) {
       // Joined a recorder container that no longer exists: only a new container can re-join.
       await this.docker.getContainer(w.id).remove({ force: true }).catch(ignoreMissing);
-    } else if (w && health.workspaceStale && w.running) {
+      existing = undefined;
+    } else if (w && podHealth(pod).workspaceStale && w.running) {
       // Same recorder, restarted: a restart of the workspace joins its current namespace.
       await this.docker.getContainer(w.id).stop({ t: 2 }).catch(ignoreNotModified);
+      existing = { ...w, running: false };
     }
-    pod = await inspectPod(this.docker, record.id);
-    const workspaceId = pod.workspace?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, this.spec))).id;
-    if (!pod.workspace?.running) await this.docker.getContainer(workspaceId).start().catch(ignoreNotModified);
+    const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, this.spec))).id;
+    if (!existing?.running) await this.docker.getContainer(id).start().catch(ignoreNotModified);
   }
 
   /** Create a container; if another process created it first (409), use that one. */

@@ -13,6 +13,8 @@ export const LABEL = {
   name: 'kiln.name',
   created: 'kiln.created',
   version: 'kiln.version',
+  /** Which KILN_HOME holds the metadata (additive to the contract: several homes on one engine, e.g. tests). */
+  home: 'kiln.home',
 } as const;
 export type PodRole = 'recorder' | 'workspace' | 'state';
 

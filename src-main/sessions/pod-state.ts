@@ -72,16 +72,22 @@ export function podHealth(pod: PodView): PodHealth {
   return { state: 'broken', reason: 'its workspace container is not running', workspaceStale: false };
 }
 
-/** Session ids that have at least one container or volume carrying kiln labels. */
-export async function labelledSessionIds(docker: Dockerode, extraFilter: string[] = []): Promise<Set<string>> {
-  const filters = { label: [LABEL.session, ...extraFilter] };
+/**
+ * Session ids that have at least one container or volume carrying kiln labels. Pods made under
+ * another KILN_HOME (label kiln.home) belong to that home's sessions and are left out.
+ */
+export async function labelledSessionIds(docker: Dockerode, opts: { home?: string; extraFilter?: string[] } = {}): Promise<Set<string>> {
+  const filters = { label: [LABEL.session, ...(opts.extraFilter ?? [])] };
   const [containers, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listVolumes({ filters }),
   ]);
   const ids = new Set<string>();
-  for (const c of containers) if (c.Labels?.[LABEL.session]) ids.add(c.Labels[LABEL.session]!);
-  for (const v of volumes.Volumes ?? []) if (v.Labels?.[LABEL.session]) ids.add(v.Labels[LABEL.session]!);
+  for (const labels of [...containers.map((c) => c.Labels), ...(volumes.Volumes ?? []).map((v) => v.Labels)]) {
+    const id = labels?.[LABEL.session];
+    const home = labels?.[LABEL.home];
+    if (id && (!opts.home || !home || home === opts.home)) ids.add(id);
+  }
   return ids;
 }
 
@@ -89,9 +95,12 @@ export async function labelledSessionIds(docker: Dockerode, extraFilter: string[
 export async function waitForHealth(url: string, timeoutMs: number): Promise<{ session: string; actions: number }> {
   const deadline = Date.now() + timeoutMs;
   let last: string;
-  for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
+  // Short, fixed steps: the recorder answers within a second or two of its start. Each ask is
+  // short too: before kilnd listens, docker-proxy may accept and then hold the connection.
+  const delay = 40;
+  for (;;) {
     try {
-      const res = await httpJson(`${url}/health`, { timeoutMs: 2000 });
+      const res = await httpJson(`${url}/health`, { timeoutMs: 500 });
       const body = (res.data ?? {}) as { ok?: boolean; session?: string; actions?: number };
       if (res.status === 200 && body.ok) return { session: body.session ?? '', actions: body.actions ?? 0 };
       last = `HTTP ${res.status}`;

@@ -2,7 +2,8 @@
 // behind one object. Construct it from a RecorderConnection (SessionManager.connection).
 import { KIND, verifyChain, type ChainReport, type NostrEvent } from '../../src-shared/events';
 import { RecorderApi, type CheckpointInfo, type CheckpointTaken, type RecorderTarget, type UndoResult } from './recorder-api';
-import { RelayClient, sortChronologically, type Filter, type LiveSubscription } from './relay-client';
+import { groupByChain, inChainOrder, KILN_KINDS } from './chains';
+import { RelayClient, type Filter, type LiveSubscription } from './relay-client';
 
 /** The relay answers at most this many events per query (kilnd's max_limit). */
 const PAGE = 5000;
@@ -97,30 +98,6 @@ export class TimelineClient {
     }
     return [...seen.values()];
   }
-}
-
-const KILN_KINDS = Object.values(KIND);
-
-/** The chain an event belongs to: a start event is its own; the rest name theirs in `E`. */
-const chainOf = (ev: NostrEvent) => (ev.kind === KIND.sessionStart ? ev.id : (ev.tags.find((t) => t[0] === 'E')?.[1] ?? ''));
-
-function groupByChain(events: NostrEvent[]): Map<string, NostrEvent[]> {
-  const chains = new Map<string, NostrEvent[]>();
-  for (const ev of events) {
-    const key = chainOf(ev);
-    const chain = chains.get(key);
-    if (chain) chain.push(ev);
-    else chains.set(key, [ev]);
-  }
-  return chains;
-}
-
-/** Chains in the order they started, each in seq order. */
-function inChainOrder(events: NostrEvent[]): NostrEvent[] {
-  const chains = [...groupByChain(events).values()].map((chain) => sortChronologically(chain));
-  const began = (chain: NostrEvent[]) => chain.find((e) => e.kind === KIND.sessionStart)?.created_at ?? chain[0]!.created_at;
-  chains.sort((a, b) => began(a) - began(b));
-  return chains.flat();
 }
 
 function parseContent(text: string): Record<string, unknown> {

@@ -15,6 +15,13 @@ export const attach: Command = {
     const stdin = ctx.stdin;
     const stdout = ctx.out.streams.stdout as NodeJS.WriteStream;
     const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+    // Raw before the shell starts: keys typed meanwhile go to the shell, not echoed by us.
+    const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+    if (stdin.isTTY) stdin.setRawMode(true);
+    const restore = () => {
+      if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      stdin.pause();
+    };
     const term = await openTerminal({
       docker: services.engine.docker,
       container,
@@ -23,12 +30,13 @@ export const attach: Command = {
       cwd: '/workspace',
       env: { TERM: ctx.env.TERM || 'xterm-256color' },
       ...size(),
+    }).catch((err: unknown) => {
+      restore();
+      throw err;
     });
     term.onData((chunk) => stdout.write(chunk, () => term.ack(chunk.length)));
     const onInput = (data: Buffer) => term.write(data);
     const onResize = () => void term.resize(size().cols, size().rows).catch(() => undefined);
-    const wasRaw = stdin.isTTY ? stdin.isRaw : false;
-    if (stdin.isTTY) stdin.setRawMode(true);
     stdin.on('data', onInput);
     stdin.resume();
     process.on('SIGWINCH', onResize);
@@ -37,8 +45,7 @@ export const attach: Command = {
     } finally {
       process.off('SIGWINCH', onResize);
       stdin.off('data', onInput);
-      if (stdin.isTTY) stdin.setRawMode(wasRaw);
-      stdin.pause();
+      restore();
     }
   },
 };

@@ -2,6 +2,7 @@
 // scripted model server: its plugin asks the recorder for a checkpoint before the write tool
 // runs, the tool and the file are recorded after it, and undo to that checkpoint removes the file.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,15 +42,20 @@ function bridgeGateway(): string {
  * made while the recorder is still starting, sometimes never settles (no socket, no error).
  * Until tests/support/pod.ts bounds each attempt, bound them here.
  */
-async function startPodBounded(prefix: string): Promise<TestPod> {
+async function startPodBounded(prefix: string, env: string[] = []): Promise<TestPod> {
   const real = globalThis.fetch;
   globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => real(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(3000) })) as typeof fetch;
   try {
-    return await startTestPod({ prefix });
+    return await startTestPod({ prefix, env });
   } finally {
     globalThis.fetch = real;
   }
 }
+
+// Two planted keys: one with a well-known token shape the agent alone holds, one shapeless that
+// the host also gives the recorder (as the session manager does with the keys it passes on).
+const SHAPED_KEY = `sk-proj-${randomBytes(24).toString('hex')}`;
+const PLAIN_KEY = `kiln-${randomBytes(16).toString('hex')}`;
 
 describe('OpenCode in a pod', () => {
   let server: ModelServer;
@@ -66,7 +72,7 @@ describe('OpenCode in a pod', () => {
       ],
       fallback: { text: 'Writing hello' }, // the title request (small model) and anything extra
     });
-    pod = await startPodBounded('oc');
+    pod = await startPodBounded('oc', [`EXAMPLE_API_KEY=${PLAIN_KEY}`]);
   });
   afterAll(async () => {
     await pod?.remove();
@@ -108,5 +114,37 @@ describe('OpenCode in a pod', () => {
     expect(undo.body.restored).toBe(tag(checkpoint, 'r'));
     expect(fs.existsSync(path.join(pod.workspace, 'hello.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(pod.workspace, 'README.md'), 'utf8')).toBe('# demo\n');
+  });
+
+  it('a planted API key echoed into files and a command is in no event', async () => {
+    const keys = await startModelServer({
+      host: gateway,
+      script: [
+        { model: 'test-model', toolCalls: [{ name: 'bash', arguments: { command: 'echo "$OPENAI_API_KEY $EXAMPLE_API_KEY" > keys.txt; echo "keys: $OPENAI_API_KEY $EXAMPLE_API_KEY"', description: 'Save the keys' } }] },
+        { model: 'test-model', toolCalls: [{ name: 'write', arguments: { filePath: '/workspace/keys2.txt', content: `${SHAPED_KEY}\n${PLAIN_KEY}\n` } }] },
+        { model: 'test-model', text: 'Done' },
+      ],
+      fallback: { text: 'Keys' },
+    });
+    try {
+      const config = opencodeConfig({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${keys.port}/v1`, contextLength: 65536 });
+      const env = Object.entries({ ...OPENCODE_ENV, OPENCODE_CONFIG_CONTENT: JSON.stringify(config), OPENAI_API_KEY: SHAPED_KEY, EXAMPLE_API_KEY: PLAIN_KEY }).map(([k, v]) => `${k}=${v}`);
+      const run = await execIn(pod.workspaceContainer, ['env', ...env, 'opencode', 'run', 'Save the keys']);
+      expect(run.exitCode).toBe(0);
+      expect(keys.remaining()).toBe(0);
+      // The keys really went into files and through a command…
+      expect(fs.readFileSync(path.join(pod.workspace, 'keys.txt'), 'utf8')).toBe(`${SHAPED_KEY} ${PLAIN_KEY}\n`);
+      expect(fs.readFileSync(path.join(pod.workspace, 'keys2.txt'), 'utf8')).toContain(SHAPED_KEY);
+      const events = bySeq(await pod.events());
+      expect(events.some((e) => e.kind === 4601 && tag(e, 't') === 'tool' && content(e).tool === 'bash')).toBe(true);
+      expect(events.some((e) => e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === 'keys2.txt')).toBe(true);
+      // …and into no event.
+      const all = JSON.stringify(events);
+      expect(all).not.toContain(SHAPED_KEY);
+      expect(all).not.toContain(PLAIN_KEY);
+      expect(all).toContain('[REDACTED');
+    } finally {
+      await keys.close();
+    }
   });
 });

@@ -4,7 +4,8 @@
 // Before a mutating tool runs, OpenCode awaits `tool.execute.before`: we ask the recorder for a
 // checkpoint and return only once it is taken, so every change can be undone. If the recorder
 // cannot be reached the tool fails with a sentence saying why, rather than run unprotected.
-// After the tool, `tool.execute.after` sends the result as a receipt (best effort).
+// After the tool, `tool.execute.after` sends the result as a receipt (best effort), and the
+// `event` hook sends the conversation (prompts and answers) to /hooks/message.
 //
 // Every export of this module is treated by OpenCode as a plugin: export nothing else.
 
@@ -16,6 +17,8 @@ const MAX_OUTPUT = 16 * 1024;
 const BEFORE_TIMEOUT_MS = 120_000;
 
 interface BeforeInput { tool: string; sessionID?: string; callID?: string }
+interface BusEvent { type: string; properties?: Record<string, unknown> }
+interface TextPart { id?: string; type?: string; text?: string; messageID?: string; synthetic?: boolean; time?: { end?: number } }
 interface AfterInput extends BeforeInput { args?: unknown }
 interface AfterOutput { title?: string; output?: unknown; metadata?: Record<string, unknown> }
 
@@ -25,6 +28,8 @@ export const KilnRecorder = async () => {
   // Outside a Kiln pod there is nothing to talk to: OpenCode works as usual.
   if (!base || !token) return {};
   const argsByCall = new Map<string, unknown>();
+  const roleOf = new Map<string, string>();
+  const sentParts = new Set<string>();
 
   const post = async (route: string, body: unknown, timeoutMs: number): Promise<void> => {
     const res = await fetch(base.replace(/\/$/, '') + route, {
@@ -39,7 +44,30 @@ export const KilnRecorder = async () => {
     }
   };
 
+  /**
+   * The conversation as receipts: each finished text part, once — the user's prompt and the
+   * agent's answers. Roles come from `message.updated`, which precedes its parts.
+   */
+  const onEvent = async ({ event }: { event: BusEvent }) => {
+    const p = event.properties ?? {};
+    if (event.type === 'message.updated') {
+      const info = p.info as { id?: string; role?: string } | undefined;
+      if (info?.id && info.role) roleOf.set(info.id, info.role);
+      return;
+    }
+    if (event.type !== 'message.part.updated') return;
+    const part = p.part as TextPart | undefined;
+    if (!part?.id || part.type !== 'text' || part.synthetic || !part.text?.trim() || sentParts.has(part.id)) return;
+    const role = part.messageID ? roleOf.get(part.messageID) : undefined;
+    if (role === 'assistant' && !part.time?.end) return; // still streaming
+    if (role !== 'assistant' && role !== 'user') return;
+    sentParts.add(part.id);
+    const message = role === 'user' ? { from: 'user', to: 'opencode', text: part.text } : { from: 'opencode', text: part.text };
+    await post('/hooks/message', message, 30_000).catch(() => undefined);
+  };
+
   return {
+    event: onEvent,
     'tool.execute.before': async (input: BeforeInput, output: { args?: unknown }) => {
       if (!MUTATING.has(input.tool)) return;
       if (input.callID) argsByCall.set(input.callID, output.args);

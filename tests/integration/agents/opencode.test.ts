@@ -109,6 +109,13 @@ describe('OpenCode in a pod', () => {
     expect(fileIdx).toBeGreaterThan(toolIdx);
     expect(content(events[fileIdx]!).change).toBe('added');
 
+    // The conversation is on the timeline too: the prompt and the final answer.
+    const messages = events.filter((e) => e.kind === 4601 && tag(e, 't') === 'message').map((e) => content(e));
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.objectContaining({ from: 'user', text: expect.stringContaining('Create hello.txt') }),
+      expect.objectContaining({ from: 'opencode', text: 'Done' }),
+    ]));
+
     const undo = await pod.api<{ restored: string }>('POST', '/api/undo', { checkpoint: checkpoint.id });
     expect(undo.status).toBe(200);
     expect(undo.body.restored).toBe(tag(checkpoint, 'r'));

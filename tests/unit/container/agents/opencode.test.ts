@@ -89,6 +89,23 @@ describe('the recorder plugin', () => {
     await expect(h['tool.execute.before']!({ tool: 'edit', callID: 'e' }, { args: {} })).rejects.toThrow(/Kiln could not take a checkpoint before "edit" \(500 .*disk full.*\), so the tool did not run\. Check that the session recorder is running/);
   });
 
+  it('records the prompt and each finished answer once, not partial text or tool parts', async () => {
+    const h = (await KilnRecorder()) as unknown as { event: (e: { event: object }) => Promise<void> };
+    const ev = (type: string, properties: object) => h.event({ event: { type, properties } });
+    await ev('message.updated', { info: { id: 'm1', role: 'user' } });
+    await ev('message.part.updated', { part: { id: 'p1', type: 'text', text: 'Make hello.txt', messageID: 'm1' } });
+    await ev('message.updated', { info: { id: 'm2', role: 'assistant' } });
+    await ev('message.part.updated', { part: { id: 'p2', type: 'text', text: 'Do', messageID: 'm2', time: { start: 1 } } });
+    await ev('message.part.updated', { part: { id: 'p3', type: 'tool', tool: 'write', messageID: 'm2' } });
+    await ev('message.part.updated', { part: { id: 'p2', type: 'text', text: 'Done', messageID: 'm2', time: { start: 1, end: 2 } } });
+    await ev('message.part.updated', { part: { id: 'p2', type: 'text', text: 'Done', messageID: 'm2', time: { start: 1, end: 2 } } });
+    await ev('session.idle', { sessionID: 's' });
+    expect(hits.map((x) => [x.path, x.body])).toEqual([
+      ['/hooks/message', { from: 'user', to: 'opencode', text: 'Make hello.txt' }],
+      ['/hooks/message', { from: 'opencode', text: 'Done' }],
+    ]);
+  });
+
   it('outside a pod (no recorder URL) it does nothing', async () => {
     delete process.env.KILN_RECORDER_URL;
     expect(await KilnRecorder()).toEqual({});

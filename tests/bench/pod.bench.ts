@@ -16,7 +16,8 @@ import { openTerminal } from '../../src-main/terminals/terminal';
 import { isMain, percentile, printTable, type BenchRow } from './lib';
 
 const MB = 1024 * 1024;
-const STARTS = 3;
+/** Pod starts measured; median and best are reported (the machine may be shared). */
+const STARTS = 5;
 const BYTES = 100 * MB;
 
 const median = (xs: number[]) => percentile(xs, 50);
@@ -92,7 +93,8 @@ export async function run(): Promise<BenchRow[]> {
     const oursMs = median(ours);
     const rawMs = median(raw);
     return [
-      { name: 'pod start → shell prompt (median of 3)', value: Math.round(median(starts)), unit: 'ms', target: '≤ 2000 ms' },
+      { name: `pod start → shell prompt (median of ${STARTS})`, value: Math.round(median(starts)), unit: 'ms', target: '≤ 2000 ms' },
+      { name: `pod start → shell prompt (best of ${STARTS})`, value: Math.round(Math.min(...starts)), unit: 'ms', target: '≤ 2000 ms' },
       { name: 'terminal cat 100 MB via TTY exec + flow control', value: Math.round(oursMs), unit: 'ms', baseline: Math.round(rawMs), ratio: Number((rawMs / oursMs).toFixed(2)) },
       { name: '… vs raw `docker exec -t` (also through a pty)', value: Math.round(oursMs), unit: 'ms', baseline: Math.round(median(rawTty)), ratio: Number((median(rawTty) / oursMs).toFixed(2)) },
       { name: 'terminal throughput', value: Math.round(size / MB / (oursMs / 1000)), unit: 'MB/s', baseline: Math.round(size / MB / (rawMs / 1000)) },

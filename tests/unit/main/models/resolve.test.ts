@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModels } from '../../../../src-main/models/resolve';
+import { agentEndpoint, forContainer } from '../../../../src-main/models/agent-endpoint';
 import { DEFAULT_MODEL, formatBytes } from '../../../../src-main/models/default-model';
 import type { ModelsConfig } from '../../../../src-shared/recipe/schema';
 
@@ -54,5 +55,20 @@ describe('resolveModels', () => {
     expect(DEFAULT_MODEL.contextLength).toBeGreaterThanOrEqual(65536);
     expect(formatBytes(DEFAULT_MODEL.approxBytes)).toBe('4.7 GB');
     expect(formatBytes(512)).toBe('512 B');
+  });
+});
+
+describe('agentEndpoint', () => {
+  it('local Ollama: the host gateway from the container, the 64K variant, no key', () => {
+    const r = resolveModels(config, { ollamaModels: ['qwen2.5-coder:7b'], keys: [] });
+    expect(agentEndpoint(r.default)).toEqual({ provider: 'ollama', baseURL: 'http://host.docker.internal:11434/v1', model: 'qwen2.5-coder:7b-kiln64k', contextLength: 65536 });
+    const custom = { ...r.default, model: { ...r.default.model, baseURL: 'http://localhost:12345' } };
+    expect(agentEndpoint(custom).baseURL).toBe('http://host.docker.internal:12345/v1');
+  });
+
+  it('cloud: the provider\'s OpenAI-compatible URL and the variable holding the key', () => {
+    const r = resolveModels(config, { ollamaModels: [], keys: ['anthropic'] }, [{ id: 'reviewer', model: 'claude' }]);
+    expect(agentEndpoint(r.agents.reviewer!)).toEqual({ provider: 'anthropic', baseURL: 'https://api.anthropic.com/v1', model: 'claude-sonnet-4-5', contextLength: 200000, apiKeyEnv: 'ANTHROPIC_API_KEY' });
+    expect(forContainer('https://api.example.com/v1')).toBe('https://api.example.com/v1');
   });
 });

@@ -60,7 +60,7 @@ export const layering = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'tests/.artifacts/**', 'tests/fixtures/lint/**'] },
+  { ignores: ['node_modules/**', '.scratch*/**', 'out/**', 'dist/**', 'tests/.artifacts/**', 'tests/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -71,7 +71,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: Object.fromEntries(['process', 'console', 'URL', 'Buffer', 'fetch', 'AbortSignal', 'AbortController', 'setTimeout',
+        'clearTimeout', 'TextEncoder', 'TextDecoder', 'structuredClone'].map((g) => [g, 'readonly'])),
+    },
   },
   ...layering,
 );

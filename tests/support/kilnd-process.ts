@@ -59,7 +59,7 @@ export class KilndProcess {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     for (let i = 0; i < 150; i++) {
-      if (await fetch(`${this.url}/health`).then((r) => r.ok, () => false)) return;
+      if (await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('kilnd did not answer /health');

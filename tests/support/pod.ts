@@ -27,7 +27,20 @@ export interface TestPod {
   remove(): Promise<void>;
 }
 
-export async function startTestPod(opts: { prefix?: string; env?: string[] } = {}): Promise<TestPod> {
+export interface TestPodOptions {
+  prefix?: string;
+  /** Extra recorder environment (KEY=value). */
+  env?: string[];
+  /** Extra workspace environment (KEY=value). */
+  workspaceEnv?: string[];
+  /** Secrets given to the agents; the recorder gets them too, to redact them (POD-CONTRACT). */
+  secrets?: Record<string, string>;
+  /** Extra binds for the workspace container (e.g. the shared agents volume). */
+  workspaceBinds?: string[];
+}
+
+export async function startTestPod(opts: TestPodOptions = {}): Promise<TestPod> {
+  const secretEnv = Object.entries(opts.secrets ?? {}).map(([k, v]) => `${k}=${v}`);
   const id = `${opts.prefix ?? 't'}-${randomBytes(4).toString('hex')}`;
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), `kiln-${id}-`));
   fs.chmodSync(workspace, 0o777); // the agent (uid 1001) writes here; the host user may differ
@@ -42,7 +55,7 @@ export async function startTestPod(opts: { prefix?: string; env?: string[] } = {
     Image: RUNTIME_IMAGE,
     Cmd: ['recorder'],
     Labels: { ...labels, 'kiln.role': 'recorder' },
-    Env: [`KILN_SESSION_TOKEN=${sessionToken}`, `KILN_HOOK_TOKEN=${hookToken}`, `KILN_SESSION_ID=${id}`, ...(opts.env ?? [])],
+    Env: [`KILN_SESSION_TOKEN=${sessionToken}`, `KILN_HOOK_TOKEN=${hookToken}`, `KILN_SESSION_ID=${id}`, ...secretEnv, ...(opts.env ?? [])],
     ExposedPorts: { '7680/tcp': {} },
     HostConfig: {
       Binds: [`${volume}:/state`, `${workspace}:/workspace`],
@@ -63,20 +76,22 @@ export async function startTestPod(opts: { prefix?: string; env?: string[] } = {
     User: 'agent',
     WorkingDir: '/workspace',
     Labels: { ...labels, 'kiln.role': 'workspace' },
-    Env: ['KILN_RECORDER_URL=http://127.0.0.1:7680', `KILN_HOOK_TOKEN=${hookToken}`, 'BASH_ENV=/etc/kiln/hook.bash', `KILN_SESSION_ID=${id}`],
-    HostConfig: { NetworkMode: `container:${recorder.id}`, Binds: [`${workspace}:/workspace`], PidsLimit: 1024, Memory: 2 * 1024 ** 3 },
+    Env: ['KILN_RECORDER_URL=http://127.0.0.1:7680', `KILN_HOOK_TOKEN=${hookToken}`, 'BASH_ENV=/etc/kiln/hook.bash', `KILN_SESSION_ID=${id}`, ...secretEnv, ...(opts.workspaceEnv ?? [])],
+    HostConfig: { NetworkMode: `container:${recorder.id}`, Binds: [`${workspace}:/workspace`, ...(opts.workspaceBinds ?? [])], PidsLimit: 1024, Memory: 2 * 1024 ** 3 },
   });
   await workspaceContainer.start();
 
   const api: TestPod['api'] = async (method, route, body, token = sessionToken) => {
     const res = await fetch(url + route, {
       method,
+      signal: AbortSignal.timeout(120_000),
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as never };
   };
-  await waitFor(async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)), 30_000, 'recorder /health');
+  // Bounded: while the recorder starts, docker-proxy may accept a connection and never answer it.
+  await waitFor(async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok).catch(() => false)), 60_000, 'recorder /health');
 
   return {
     id, workspace, url, sessionToken, hookToken, recorder, workspaceContainer, api,

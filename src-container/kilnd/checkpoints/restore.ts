@@ -43,6 +43,7 @@ export interface ApplyResult { written: RelPath[]; deleted: RelPath[]; failed: {
 export async function applyChanges(objects: ObjectStore, workTree: string, changes: TreeChange[]): Promise<ApplyResult> {
   const result: ApplyResult = { written: [], deleted: [], failed: [] };
   const emptied = new Set<RelPath>();
+  const owner = restoredOwner(workTree);
   for (const c of changes) {
     if (c.to) continue;
     try {
@@ -67,7 +68,9 @@ export async function applyChanges(objects: ObjectStore, workTree: string, chang
     if (dir === '' || madeDirs.has(dir)) continue;
     madeDirs.add(dir);
     try {
+      const missing = owner ? missingDirs(workTree, dir) : [];
       fs.mkdirSync(fsPath(workTree, dir), { recursive: true });
+      for (const made of missing) fs.lchownSync(made, owner!.uid, owner!.gid);
     } catch { /* reported by the write below */ }
   }
   for (let start = 0; start < writes.length; start += READ_CHUNK) {
@@ -79,7 +82,7 @@ export async function applyChanges(objects: ObjectStore, workTree: string, chang
       while (next < chunk.length) {
         const c = chunk[next++]!;
         try {
-          await writeEntry(workTree, c.path, c.to!, bodies.get(c.to!.oid)!);
+          await writeEntry(workTree, c.path, c.to!, bodies.get(c.to!.oid)!, owner);
           result.written.push(c.path);
         } catch (e) {
           result.failed.push({ path: display(c.path), reason: (e as Error).message });
@@ -92,7 +95,24 @@ export async function applyChanges(objects: ObjectStore, workTree: string, chang
   return result;
 }
 
-async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer): Promise<void> {
+/**
+ * The recorder runs as root, but restored files belong to the person whose folder this is:
+ * they get the owner of the work tree's root (null when not root: files are ours anyway).
+ */
+function restoredOwner(workTree: string): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const st = fs.statSync(workTree);
+  return st.uid === 0 && st.gid === 0 ? null : { uid: st.uid, gid: st.gid };
+}
+
+/** The directories on the way to `dir` that do not exist yet (so mkdir -p will make them). */
+function missingDirs(workTree: string, dir: RelPath): Buffer[] {
+  const out: Buffer[] = [];
+  for (let d = dir; d !== '' && !fs.existsSync(fsPath(workTree, d)); d = parentOf(d)) out.push(fsPath(workTree, d));
+  return out;
+}
+
+async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer, owner: { uid: number; gid: number } | null): Promise<void> {
   const target = fsPath(workTree, rel);
   const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${TMP_PREFIX}-${++tmpCounter}`));
   try {
@@ -100,6 +120,7 @@ async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer
     if (e.mode === MODE_LINK) await fsp.symlink(body, tmp);
     else await fsp.writeFile(tmp, body, { mode: perm });
     if (e.mode !== MODE_LINK && (perm & UMASK) !== 0) await fsp.chmod(tmp, perm); // the umask took bits we need
+    if (owner) await fsp.lchown(tmp, owner.uid, owner.gid);
     await fsp.rename(tmp, target);
   } catch (err) {
     await fsp.rm(tmp, { force: true });

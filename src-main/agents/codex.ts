@@ -1,0 +1,58 @@
+// Codex CLI in a Kiln pod: one model provider speaking the Responses API (the only wire protocol
+// Codex keeps), full access without approvals (the container is the sandbox), the workspace
+// trusted, no update check or analytics, and lifecycle hooks (on by default since Codex 0.124):
+// PreToolUse waits for the checkpoint, PostToolUse sends the receipt. Codex only runs hooks it
+// trusts; headless runs pass --dangerously-bypass-hook-trust (our own hooks, written by Kiln).
+import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
+
+export const CODEX_PROVIDER_ID = 'kiln';
+/** The variable Codex reads the provider's key from (set only when there is a key). */
+export const CODEX_KEY_ENV = 'KILN_MODEL_API_KEY';
+
+/** A TOML basic string (JSON's escapes are a subset TOML accepts). */
+const str = (s: string) => JSON.stringify(s);
+
+export function codexConfigToml(endpoint: ModelEndpoint): string {
+  return [
+    '# Written by Kiln for this session; regenerated at every start.',
+    `model = ${str(endpoint.model)}`,
+    `model_provider = ${str(CODEX_PROVIDER_ID)}`,
+    'approval_policy = "never"',
+    'sandbox_mode = "danger-full-access"',
+    'check_for_update_on_startup = false',
+    '',
+    `[model_providers.${CODEX_PROVIDER_ID}]`,
+    'name = "Kiln"',
+    `base_url = ${str(endpoint.baseURL.replace(/\/+$/, ''))}`,
+    'wire_api = "responses"',
+    ...(endpoint.apiKey ? [`env_key = ${str(CODEX_KEY_ENV)}`] : []),
+    '',
+    `[projects.${str(WORKSPACE_DIR)}]`,
+    'trust_level = "trusted"',
+    '',
+    '[analytics]',
+    'enabled = false',
+    '',
+  ].join('\n');
+}
+
+/** ~/.codex/hooks.json: no matcher, so every tool (shell, apply_patch, MCP) is checkpointed. */
+export function codexHooks(): Record<string, unknown> {
+  const hook = (phase: 'before' | 'after', timeout: number) => [{ hooks: [{ type: 'command', command: hookCommand('codex', phase), timeout }] }];
+  return { hooks: { PreToolUse: hook('before', BEFORE_HOOK_TIMEOUT_S), PostToolUse: hook('after', AFTER_HOOK_TIMEOUT_S) } };
+}
+
+export function codexSetup(endpoint: ModelEndpoint): AgentSetup {
+  return {
+    files: [
+      { path: `${AGENT_HOME}/.codex/config.toml`, content: codexConfigToml(endpoint) },
+      { path: `${AGENT_HOME}/.codex/hooks.json`, content: json(codexHooks()) },
+    ],
+    env: {
+      PATH: AGENT_PATH,
+      ...(endpoint.apiKey ? { [CODEX_KEY_ENV]: endpoint.apiKey } : {}),
+    },
+    headless: (prompt) => ['codex', 'exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-hook-trust', '-C', WORKSPACE_DIR, prompt],
+    interactive: () => ['codex', '--dangerously-bypass-hook-trust', '-C', WORKSPACE_DIR],
+  };
+}

@@ -1,0 +1,56 @@
+// Claude Code, headless (`claude -p`), installed into the shared agents volume and run in a real
+// pod against the scripted model server's Anthropic Messages endpoint: its PreToolUse hook asks
+// the recorder for a checkpoint before Write runs, PostToolUse records the tool, the watcher the
+// file, and undo to that checkpoint removes the file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claudeCodeSetup } from '../../../src-main/agents/claude-code';
+import { writeHomeFiles } from '../../../src-main/agents/home-files';
+import { envList } from '../../../src-main/terminals/exec-exit';
+import { startModelServer, type ModelServer } from '../../fixtures/model-server';
+import { execIn, type TestPod } from '../../support/pod';
+import { bridgeGateway, expectCheckpointedWrite, podWithAgent } from './cli-agents';
+
+describe('Claude Code in a pod', () => {
+  let server: ModelServer;
+  let pod: TestPod;
+  let gateway: string;
+
+  beforeAll(async () => {
+    gateway = bridgeGateway();
+    server = await startModelServer({
+      host: gateway,
+      script: [
+        { model: 'test-model', toolCalls: [{ name: 'Write', arguments: { file_path: '/workspace/hello.txt', content: 'hi from claude\n' } }] },
+        { model: 'test-model', text: 'Done' },
+      ],
+      fallback: { text: 'ok' }, // side requests on the small model (titles, topic checks)
+    });
+    ({ pod } = await podWithAgent('claude-code', 'cc'));
+  });
+  afterAll(async () => {
+    await pod?.remove();
+    await server?.close();
+  });
+
+  it('writes a file: pre-tool checkpoint, tool receipt, file receipt in order; undo removes it', async () => {
+    const setup = claudeCodeSetup({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${server.port}` });
+    await writeHomeFiles(pod.workspaceContainer, setup.files);
+    const run = await execIn(pod.workspaceContainer, ['env', ...envList(setup.env), ...setup.headless('Create hello.txt saying hi')]);
+    expect(run.exitCode, run.stderr + run.stdout.slice(-2000)).toBe(0);
+    // stream-json: the final result line carries the model's last answer.
+    const result = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; result?: string }).find((m) => m.type === 'result');
+    expect(result?.result).toContain('Done');
+    expect(fs.readFileSync(path.join(pod.workspace, 'hello.txt'), 'utf8')).toBe('hi from claude\n');
+
+    // The model saw Claude Code's tools, and the scripted turns were all used.
+    const main = server.modelRequests().filter((r) => r.model === 'test-model');
+    expect(JSON.stringify((main[0]!.body as { tools?: unknown }).tools)).toContain('"Write"');
+    expect(server.remaining()).toBe(0);
+
+    const tool = await expectCheckpointedWrite(pod, 'claude-code', 'hello.txt');
+    expect(tool).toMatchObject({ tool: 'Write', ok: true });
+    expect(tool.input).toMatchObject({ file_path: '/workspace/hello.txt' });
+  });
+});

@@ -1,0 +1,76 @@
+// Shared by the Claude Code, Codex and Gemini CLI pod tests: the host's address on Docker's
+// bridge (where the scripted model server listens for containers), a pod with the shared agents
+// volume mounted as sessions mount it, and the one scenario every agent must pass — a write
+// preceded by its hook's checkpoint, recorded as tool then file, and undone by that checkpoint.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import Docker from 'dockerode';
+import { installAgent } from '../../../src-main/agents/install';
+import { AGENTS_MOUNT, AGENTS_VOLUME, type InstallableAgent } from '../../../src-main/agents/versions';
+import { RUNTIME_IMAGE } from '../../../src-main/engine/images';
+import type { NostrEvent } from '../../../src-shared/events';
+import { bySeq, startTestPod, type TestPod } from '../../support/pod';
+
+export const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
+export const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
+
+/**
+ * The host's address on Docker's default bridge: reachable from pods, not from the network.
+ * The bridge's IPAM gateway when the engine reports one (dockerd 20.10 may not), else this
+ * machine's own address inside the bridge's subnet (docker0).
+ */
+export function bridgeGateway(): string {
+  const ipam = JSON.parse(execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'], { encoding: 'utf8' })) as { Subnet?: string; Gateway?: string }[];
+  const gateway = ipam.find((c) => c.Gateway && /^\d+\.\d+\.\d+\.\d+$/.test(c.Gateway))?.Gateway;
+  if (gateway) return gateway;
+  const toInt = (ip: string) => ip.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
+  for (const { Subnet } of ipam) {
+    const [base, bits] = (Subnet ?? '').split('/');
+    if (!base || !bits || base.includes(':')) continue;
+    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+    for (const addrs of Object.values(os.networkInterfaces())) {
+      const hit = addrs?.find((a) => a.family === 'IPv4' && ((toInt(a.address) & mask) >>> 0) === ((toInt(base) & mask) >>> 0));
+      if (hit) return hit.address;
+    }
+  }
+  throw new Error(`no IPv4 address of this machine on Docker's bridge network (${JSON.stringify(ipam)})`);
+}
+
+/** Installs the agent into the shared volume (a no-op when present) and starts a pod that mounts it. */
+export async function podWithAgent(agent: InstallableAgent, prefix: string): Promise<{ pod: TestPod; progress: string[] }> {
+  const progress: string[] = [];
+  await installAgent({ docker: new Docker(), agent, image: RUNTIME_IMAGE, onProgress: (p) => progress.push(p.text) });
+  const pod = await startTestPod({ prefix, workspaceBinds: [`${AGENTS_VOLUME}:${AGENTS_MOUNT}:ro`] });
+  // Something to checkpoint: a pre-tool checkpoint of an unchanged tree is the start one.
+  fs.writeFileSync(path.join(pod.workspace, 'README.md'), '# demo\n');
+  return { pod, progress };
+}
+
+/**
+ * The timeline holds, in order, the checkpoint the pre-tool hook asked for, the tool receipt of
+ * `agent`, and the file receipt of `file`; undo to that checkpoint removes the file and keeps
+ * README.md. Returns the tool receipt's content for agent-specific checks.
+ */
+export async function expectCheckpointedWrite(pod: TestPod, agent: string, file: string): Promise<Record<string, unknown>> {
+  const events = bySeq(await pod.events());
+  const cpIdx = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool');
+  expect(cpIdx, 'a pre-tool checkpoint').toBeGreaterThan(0);
+  const checkpoint = events[cpIdx]!;
+  const toolIdx = events.findIndex((e, i) => i > cpIdx && e.kind === 4601 && tag(e, 't') === 'tool' && content(e).agent === agent);
+  expect(toolIdx, 'a tool receipt after the checkpoint').toBeGreaterThan(cpIdx);
+  const tool = content(events[toolIdx]!);
+  expect(tool.checkpoint).toBe(tag(checkpoint, 'r'));
+  const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === file);
+  expect(fileIdx, 'a file receipt after the tool receipt').toBeGreaterThan(toolIdx);
+  expect(content(events[fileIdx]!).change).toBe('added');
+
+  const undo = await pod.api<{ restored: string }>('POST', '/api/undo', { checkpoint: checkpoint.id });
+  expect(undo.status).toBe(200);
+  expect(undo.body.restored).toBe(tag(checkpoint, 'r'));
+  expect(fs.existsSync(path.join(pod.workspace, file))).toBe(false);
+  expect(fs.readFileSync(path.join(pod.workspace, 'README.md'), 'utf8')).toBe('# demo\n');
+  return tool;
+}

@@ -13,6 +13,8 @@ import { kilnPaths, type KilnPaths } from './paths';
 import { inspectPod, labelledSessionIds, podHealth, waitForHealth, type PodView, type SessionState } from './pod-state';
 import { LABEL, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
 import { prepareWorkspace } from './workspace-folder';
+import { sessionModel } from './model-endpoint';
+import type { ModelsConfig } from '../../src-shared/recipe/schema';
 
 export interface SessionManagerOptions {
   docker: Dockerode;
@@ -44,6 +46,9 @@ export interface SessionInfo extends SessionSummary {
 export interface CreatedSession extends SessionInfo {
   /** True when a session of that name already existed and was resumed instead. */
   reused: boolean;
+  /** The model the agent was given, and sentences about it (a fallback, a pull still needed). */
+  model?: string;
+  notes?: string[];
 }
 
 /** What a client needs to talk to a running session's recorder. */
@@ -91,7 +96,7 @@ export class SessionManager {
     }
 
     let recipe: string | undefined;
-    let model = opts.model;
+    let models: ModelsConfig | undefined;
     if (opts.recipe) {
       const check = await loadRecipeFolder(resolve(opts.recipe));
       if (!check.ok) {
@@ -101,8 +106,9 @@ export class SessionManager {
         );
       }
       recipe = check.hash;
-      model ??= check.models?.models[check.models.default]?.model;
+      models = check.models;
     }
+    const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}) });
 
     const ws = await prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name });
     const record: SessionRecord = {
@@ -113,7 +119,8 @@ export class SessionManager {
       sessionToken: newToken(),
       hookToken: newToken(),
       agent: opts.agent ?? 'opencode',
-      model: model ?? 'unknown',
+      model: chosen.endpoint.model,
+      endpoint: chosen.endpoint,
       ...(recipe ? { recipe } : {}),
       version: appVersion,
     };
@@ -129,7 +136,7 @@ export class SessionManager {
       this.store.remove(id);
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }
-    return { ...(await this.get(id)), reused: false };
+    return { ...(await this.get(id)), reused: false, model: record.model, notes: chosen.notes };
   }
 
   async list(): Promise<SessionInfo[]> {

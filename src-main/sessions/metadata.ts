@@ -17,6 +17,8 @@ export const SessionRecordSchema = z.object({
   agent: z.string(),
   model: z.string(),
   recipe: z.string().optional(),
+  /** Where the agent's model requests go, as the container sees it (absent in older records). */
+  endpoint: z.object({ baseURL: z.string(), model: z.string(), contextLength: z.number().int(), apiKeyEnv: z.string().optional() }).optional(),
   version: z.string(),
 });
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;

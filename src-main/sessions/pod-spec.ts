@@ -2,6 +2,8 @@
 // and volume specs. Pure functions of the session record: the same record always gives the
 // same pod, which is what lets a lost workspace container be recreated exactly.
 import type Dockerode from 'dockerode';
+import { opencodeConfig, OPENCODE_ENV } from '../agents/opencode';
+import { HOST_GATEWAY_EXTRA_HOSTS } from '../models/host-ollama';
 import type { SessionRecord } from './metadata';
 import { recorderName, stateVolumeName, workspaceName } from './naming';
 
@@ -66,6 +68,8 @@ export function recorderSpec(record: SessionRecord, opts: PodSpecOptions): Docke
     HostConfig: {
       // Ephemeral host port on loopback only; read back from inspect (it changes across restarts).
       PortBindings: { [`${RECORDER_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      // The host's native Ollama, as host.docker.internal (the workspace shares this network).
+      ExtraHosts: [...HOST_GATEWAY_EXTRA_HOSTS],
       Mounts: [
         { Type: 'volume', Source: stateVolumeName(record.id), Target: '/state' },
         { Type: 'bind', Source: record.workspace, Target: '/workspace' },
@@ -97,6 +101,7 @@ export function workspaceSpec(record: SessionRecord, recorderId: string, opts: P
       'BASH_ENV=/etc/kiln/hook.bash',
       `KILN_SESSION_ID=${record.id}`,
       'HOME=/home/agent',
+      ...agentEnv(record),
     ],
     Labels: podLabels(record, 'workspace', opts.extraLabels),
     HostConfig: {
@@ -110,4 +115,17 @@ export function workspaceSpec(record: SessionRecord, recorderId: string, opts: P
       RestartPolicy: { Name: 'no' },
     },
   };
+}
+
+/** The default agent's configuration, ready in the workspace: `opencode` just works. */
+export function agentEnv(record: SessionRecord): string[] {
+  if (record.agent !== 'opencode' || !record.endpoint) return [];
+  const e = record.endpoint;
+  const config = opencodeConfig({
+    model: e.model,
+    baseURL: e.baseURL,
+    contextLength: e.contextLength,
+    ...(e.apiKeyEnv ? { apiKey: `{env:${e.apiKeyEnv}}` } : {}),
+  });
+  return [`OPENCODE_CONFIG_CONTENT=${JSON.stringify(config)}`, ...Object.entries(OPENCODE_ENV).map(([k, v]) => `${k}=${v}`)];
 }

@@ -48,6 +48,8 @@ export const up: Command = {
     });
     ctx.out.result(s, () => [
       ...describeSession(s).map((l, i) => (i === 0 ? `Session ${s.id} is ${s.state}${s.reused ? ' (resumed)' : ''}.` : l)),
+      ...(s.model ? [`  model     ${s.model} (OpenCode is configured for it: run \`opencode\` in the workspace)`] : []),
+      ...(s.notes ?? []).map((n) => `  note      ${n}`),
       '',
       `  kiln attach ${s.id}            a shell in the workspace`,
       `  kiln exec ${s.id} -- 'CMD'     run one recorded command`,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 import { bySeq, execIn, startTestPod, type TestPod } from '../../support/pod';
-import { opencodeConfig, OPENCODE_ENV } from '../../../src-container/agents/opencode/config';
+import { opencodeConfig, OPENCODE_ENV } from '../../../src-main/agents/opencode';
 import type { NostrEvent } from '../../../src-shared/events';
 
 const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];

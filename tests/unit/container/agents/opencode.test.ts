@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KilnRecorder } from '../../../../src-container/agents/opencode/kiln-plugin';
-import { opencodeConfig, OPENCODE_PLUGIN_PATH } from '../../../../src-container/agents/opencode/config';
+import { opencodeConfig, OPENCODE_PLUGIN_PATH } from '../../../../src-main/agents/opencode';
 
 interface Hit { path: string; auth: string | undefined; body: Record<string, unknown>; at: number }
 

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
 import { dispatch, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import { APP_ORIGIN, hardenApp, hardenSession, isTrustedSender, SECURE_WEB_PREFERENCES } from './security';
-import { BRIDGE_CHANNEL } from './channel';
+import { BRIDGE_CHANNEL, BRIDGE_PUSH } from './channel';
+import { createHandlers } from '../server/handlers';
+import { createAppServices } from '../services';
+import { toKilnError } from '../../src-shared/errors';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -31,7 +34,18 @@ function serveBridge(handlers: Handlers): void {
   });
 }
 
-async function createWindow(): Promise<void> {
+/** The services when an engine answers; otherwise only what the "no engine" page needs. */
+async function bridgeFor(win: BrowserWindow): Promise<Handlers> {
+  const info = () => ({ name: 'Kiln', version: app.getVersion(), mode: 'electron' as const });
+  try {
+    const services = await createAppServices();
+    return createHandlers({ services, mode: 'electron', push: (m) => win.webContents.send(BRIDGE_PUSH, m) });
+  } catch (err) {
+    return { 'app.info': info, 'engine.status': () => ({ ok: false as const, error: toKilnError(err), tried: [] }) };
+  }
+}
+
+async function createWindow(): Promise<BrowserWindow> {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -41,6 +55,7 @@ async function createWindow(): Promise<void> {
   });
   win.once('ready-to-show', () => win.show());
   await win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
 }
 
 app.enableSandbox();
@@ -48,8 +63,8 @@ hardenApp();
 void app.whenReady().then(async () => {
   hardenSession();
   serveRenderer();
-  serveBridge({ 'app.info': () => ({ name: 'Kiln', version: app.getVersion(), mode: 'electron' }) });
-  await createWindow();
+  const win = await createWindow();
+  serveBridge(await bridgeFor(win));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();
   });

@@ -83,6 +83,11 @@ export const requests = {
     input: z.object({ id: SessionId, checkpoint: z.string().optional() }),
     output: z.object({ restored: z.string(), before: z.string(), changed: z.number().int(), ms: z.number() }),
   },
+  /** Pull a model into the Ollama Kiln uses; progress arrives on the `progress` stream (task `models.pull:NAME`). */
+  'models.pull': {
+    input: z.object({ name: z.string().min(1), host: z.string().url().optional() }),
+    output: z.object({ name: z.string(), completed: z.number(), total: z.number() }),
+  },
   'terminal.open': {
     input: z.object({ id: SessionId, cols: z.number().int().positive(), rows: z.number().int().positive() }),
     output: z.object({ terminal: z.string() }),

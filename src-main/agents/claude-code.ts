@@ -2,7 +2,7 @@
 // and the dangerous-mode prompt answered in advance, no update checks or telemetry, the model
 // through ANTHROPIC_BASE_URL (any Anthropic Messages endpoint: the API, a gateway, recent Ollama),
 // and the recorder hooks: PreToolUse waits for the checkpoint, PostToolUse sends the receipt.
-import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
+import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, TOOL_HOOKS_ENV, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
 
 /** Claude Code's tools that change files or run commands; reads and searches need no checkpoint. */
 export const CLAUDE_MUTATING_TOOLS = ['Write', 'Edit', 'MultiEdit', 'Bash', 'NotebookEdit'] as const;
@@ -27,6 +27,7 @@ export function claudeCodeSetup(endpoint: ModelEndpoint): AgentSetup {
   const small = endpoint.smallModel ?? endpoint.model;
   const env: Record<string, string> = {
     PATH: AGENT_PATH,
+    ...TOOL_HOOKS_ENV,
     ANTHROPIC_BASE_URL: endpoint.baseURL.replace(/\/+$/, ''),
     ANTHROPIC_MODEL: endpoint.model,
     ANTHROPIC_DEFAULT_OPUS_MODEL: endpoint.model,

@@ -3,7 +3,7 @@
 // trusted, no update check or analytics, and lifecycle hooks (on by default since Codex 0.124):
 // PreToolUse waits for the checkpoint, PostToolUse sends the receipt. Codex only runs hooks it
 // trusts; headless runs pass --dangerously-bypass-hook-trust (our own hooks, written by Kiln).
-import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
+import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, TOOL_HOOKS_ENV, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
 
 export const CODEX_PROVIDER_ID = 'kiln';
 /** The variable Codex reads the provider's key from (set only when there is a key). */
@@ -50,6 +50,7 @@ export function codexSetup(endpoint: ModelEndpoint): AgentSetup {
     ],
     env: {
       PATH: AGENT_PATH,
+      ...TOOL_HOOKS_ENV,
       ...(endpoint.apiKey ? { [CODEX_KEY_ENV]: endpoint.apiKey } : {}),
     },
     headless: (prompt) => ['codex', 'exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-hook-trust', '-C', WORKSPACE_DIR, prompt],

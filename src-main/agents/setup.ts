@@ -12,6 +12,14 @@ export const WORKSPACE_DIR = '/workspace';
 /** The image's PATH with the installed agents in front. */
 export const AGENT_PATH = `${AGENTS_BIN_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
+/**
+ * For agents with their own tool hooks: the shell hook (BASH_ENV) stands down in the commands
+ * they run, because their PreToolUse/PostToolUse hooks already checkpoint and record each one.
+ * Both at once would record every command twice, and the shell hook's receipts would put the
+ * file receipts before the tool receipt they belong to.
+ */
+export const TOOL_HOOKS_ENV: Readonly<Record<string, string>> = { KILN_HOOK_ACTIVE: '1' };
+
 /** The hook command line for one agent and phase; hooks must wait for `before` (the checkpoint). */
 export const hookCommand = (agent: string, phase: 'before' | 'after') => `node ${HOOK_CLIENT} ${agent} ${phase}`;
 /** Seconds an agent lets the pre-tool hook run (the hook client itself gives up at 110 s, failing open). */

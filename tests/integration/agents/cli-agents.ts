@@ -1,10 +1,8 @@
 // Shared by the Claude Code, Codex and Gemini CLI pod tests: the host's address on Docker's
-// bridge (where the scripted model server listens for containers), a pod with the shared agents
-// volume mounted as sessions mount it, and the one scenario every agent must pass — a write
+// bridge (from tests/support/network; the scripted model server listens there for containers),
+// a pod with the shared agents volume mounted as sessions mount it, and the one scenario every agent must pass — a write
 // preceded by its hook's checkpoint, recorded as tool then file, and undone by that checkpoint.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import Docker from 'dockerode';
@@ -14,30 +12,10 @@ import { RUNTIME_IMAGE } from '../../../src-main/engine/images';
 import type { NostrEvent } from '../../../src-shared/events';
 import { bySeq, startTestPod, type TestPod } from '../../support/pod';
 
+export { bridgeGateway } from '../../support/network';
+
 export const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
 export const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
-
-/**
- * The host's address on Docker's default bridge: reachable from pods, not from the network.
- * The bridge's IPAM gateway when the engine reports one (dockerd 20.10 may not), else this
- * machine's own address inside the bridge's subnet (docker0).
- */
-export function bridgeGateway(): string {
-  const ipam = JSON.parse(execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'], { encoding: 'utf8' })) as { Subnet?: string; Gateway?: string }[];
-  const gateway = ipam.find((c) => c.Gateway && /^\d+\.\d+\.\d+\.\d+$/.test(c.Gateway))?.Gateway;
-  if (gateway) return gateway;
-  const toInt = (ip: string) => ip.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
-  for (const { Subnet } of ipam) {
-    const [base, bits] = (Subnet ?? '').split('/');
-    if (!base || !bits || base.includes(':')) continue;
-    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-    for (const addrs of Object.values(os.networkInterfaces())) {
-      const hit = addrs?.find((a) => a.family === 'IPv4' && ((toInt(a.address) & mask) >>> 0) === ((toInt(base) & mask) >>> 0));
-      if (hit) return hit.address;
-    }
-  }
-  throw new Error(`no IPv4 address of this machine on Docker's bridge network (${JSON.stringify(ipam)})`);
-}
 
 /** Installs the agent into the shared volume (a no-op when present) and starts a pod that mounts it. */
 export async function podWithAgent(agent: InstallableAgent, prefix: string): Promise<{ pod: TestPod; progress: string[] }> {

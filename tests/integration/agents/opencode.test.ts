@@ -1,56 +1,18 @@
 // OpenCode, headless (`opencode run`), in a real pod from the runtime image, driven by the
 // scripted model server: its plugin asks the recorder for a checkpoint before the write tool
 // runs, the tool and the file are recorded after it, and undo to that checkpoint removes the file.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 import { bySeq, execIn, startTestPod, type TestPod } from '../../support/pod';
+import { bridgeGateway } from '../../support/network';
 import { opencodeConfig, OPENCODE_ENV } from '../../../src-main/agents/opencode';
 import type { NostrEvent } from '../../../src-shared/events';
 
 const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
 const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
-
-/**
- * The host's address on Docker's default bridge: reachable from pods, not from the network.
- * The bridge's IPAM gateway when the engine reports one (dockerd 20.10 may not), else this
- * machine's own address inside the bridge's subnet (docker0).
- */
-function bridgeGateway(): string {
-  const ipam = JSON.parse(execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'], { encoding: 'utf8' })) as { Subnet?: string; Gateway?: string }[];
-  const gateway = ipam.find((c) => c.Gateway && /^\d+\.\d+\.\d+\.\d+$/.test(c.Gateway))?.Gateway;
-  if (gateway) return gateway;
-  const toInt = (ip: string) => ip.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
-  for (const { Subnet } of ipam) {
-    const [base, bits] = (Subnet ?? '').split('/');
-    if (!base || !bits || base.includes(':')) continue;
-    const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-    for (const addrs of Object.values(os.networkInterfaces())) {
-      const hit = addrs?.find((a) => a.family === 'IPv4' && ((toInt(a.address) & mask) >>> 0) === ((toInt(base) & mask) >>> 0));
-      if (hit) return hit.address;
-    }
-  }
-  throw new Error(`no IPv4 address of this machine on Docker's bridge network (${JSON.stringify(ipam)})`);
-}
-
-/**
- * startTestPod polls /health with fetch and no timeout; on this engine the first attempt,
- * made while the recorder is still starting, sometimes never settles (no socket, no error).
- * Until tests/support/pod.ts bounds each attempt, bound them here.
- */
-async function startPodBounded(prefix: string, env: string[] = []): Promise<TestPod> {
-  const real = globalThis.fetch;
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => real(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(3000) })) as typeof fetch;
-  try {
-    return await startTestPod({ prefix, env });
-  } finally {
-    globalThis.fetch = real;
-  }
-}
 
 // Two planted keys: one with a well-known token shape the agent alone holds, one shapeless that
 // the host also gives the recorder (as the session manager does with the keys it passes on).
@@ -72,7 +34,7 @@ describe('OpenCode in a pod', () => {
       ],
       fallback: { text: 'Writing hello' }, // the title request (small model) and anything extra
     });
-    pod = await startPodBounded('oc', [`EXAMPLE_API_KEY=${PLAIN_KEY}`]);
+    pod = await startTestPod({ prefix: 'oc', env: [`EXAMPLE_API_KEY=${PLAIN_KEY}`] });
   });
   afterAll(async () => {
     await pod?.remove();

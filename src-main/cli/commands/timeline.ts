@@ -100,7 +100,7 @@ export const undo: Command = {
   async run(ctx) {
     const target = ctx.args[1];
     const r = await withTimeline(ctx, (t) => t.undo(target));
-    ctx.out.result(r, () => `Restored ${r.restored.slice(0, 12)} (${r.changed} file(s) changed, ${r.ms} ms). To undo this undo: kiln undo ${sessionArg(ctx)} ${r.before}`);
+    ctx.out.result(r, () => `Restored ${r.restored.slice(0, 12)} (${r.changed} ${r.changed === 1 ? 'file' : 'files'} changed in ${Math.round(r.ms)} ms). To undo this undo: kiln undo ${sessionArg(ctx)} ${r.before}`);
   },
 };
 

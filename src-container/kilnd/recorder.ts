@@ -178,6 +178,7 @@ export class Recorder {
         checkpoint: cp.commit,
         ...(change.binary ? { binary: true } : {}),
         ...(change.size !== undefined ? { size: change.size } : {}),
+        ...(change.newOid ? { oid: change.newOid } : {}),
         ...(diff ? { diff } : {}),
       };
       this.write(this.opts.writer.action(file));

@@ -47,6 +47,8 @@ export const FileActionSchema = z.object({
   size: z.number().int().nonnegative().optional(),
   /** Content hash of the new file. */
   sha256: Sha256HexSchema.optional(),
+  /** Git blob id of the new content in the checkpoint repository (binary files are known by it). */
+  oid: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a git object id').optional(),
   checkpoint: CommitSchema.optional(),
   ...meta,
 });

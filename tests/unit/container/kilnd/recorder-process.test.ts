@@ -44,6 +44,14 @@ describe('kilnd process', () => {
     expect(added.filter((e) => tag(e, 't') === 'file').map((e) => body(e).path)).toEqual(['count.txt']);
   });
 
+  it('records a binary file by its hash, without a diff', async () => {
+    expect(sh("printf '\\x00\\x01\\xff\\xfe' > blob.bin")).toBe(0);
+    const bin = events().find((e) => tag(e, 't') === 'file' && body(e).path === 'blob.bin')!;
+    expect(body(bin)).toMatchObject({ binary: true, size: 4 });
+    expect(body(bin).oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(body(bin).diff).toBeUndefined();
+  });
+
   it('passes the exit code through and records it', async () => {
     expect(sh('echo x > fails.txt; exit 7')).toBe(7);
     const last = events().filter((e) => tag(e, 't') === 'command').at(-1)!;

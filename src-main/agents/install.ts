@@ -22,6 +22,8 @@ export interface InstallAgentOptions {
   signal?: AbortSignal;
   /** Extra environment for npm (e.g. HTTPS_PROXY); defaults to the proxy variables of this process. */
   env?: Record<string, string>;
+  /** The volume to install into (default AGENTS_VOLUME; tests use a throwaway one). */
+  volume?: string;
 }
 
 export interface InstallResult {
@@ -66,7 +68,8 @@ export async function installAgent(opts: InstallAgentOptions): Promise<InstallRe
   const report = (text: string) => opts.onProgress?.({ agent, text });
   const passEnv = opts.env ?? Object.fromEntries(PROXY_VARS.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
-  await docker.createVolume({ Name: AGENTS_VOLUME, Labels: { 'kiln.role': 'agents' } });
+  const volume = opts.volume ?? AGENTS_VOLUME;
+  await docker.createVolume({ Name: volume, Labels: { 'kiln.role': 'agents' } });
   const container = await docker.createContainer({
     Image: opts.image,
     User: 'root',
@@ -81,7 +84,7 @@ export async function installAgent(opts: InstallAgentOptions): Promise<InstallRe
       ...Object.entries(passEnv).map(([k, v]) => `${k}=${v}`),
     ],
     Labels: { 'kiln.role': 'agent-install', 'kiln.agent': agent },
-    HostConfig: { Mounts: [{ Type: 'volume', Source: AGENTS_VOLUME, Target: AGENTS_MOUNT }], Memory: 2 * 1024 ** 3 },
+    HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: AGENTS_MOUNT }], Memory: 2 * 1024 ** 3 },
   });
   const onAbort = () => void container.remove({ force: true }).catch(() => undefined);
   opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -44,6 +44,8 @@ export async function expectCheckpointedWrite(pod: TestPod, agent: string, file:
   const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === file);
   expect(fileIdx, 'a file receipt after the tool receipt').toBeGreaterThan(toolIdx);
   expect(content(events[fileIdx]!).change).toBe('added');
+  // The agent's own hooks recorded its tools; the shell hook stood down (no double receipts).
+  expect(events.filter((e) => e.kind === 4601 && tag(e, 't') === 'command')).toEqual([]);
 
   const undo = await pod.api<{ restored: string }>('POST', '/api/undo', { checkpoint: checkpoint.id });
   expect(undo.status).toBe(200);

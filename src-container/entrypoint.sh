@@ -34,7 +34,7 @@ start_all_in_one() {
   node --enable-source-maps "$KILND_DIR/kilnd.mjs" &
   local kilnd=$!
   trap 'kill -TERM "$kilnd" 2>/dev/null; wait "$kilnd"' TERM INT
-  for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:${KILN_PORT:-7680}/health" && break; sleep 0.1; done
+  for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:${KILN_PORT:-7680}/health" 2>/dev/null && break; sleep 0.1; done
   echo "kiln: recorder on port ${KILN_PORT:-7680}; session token in \$KILN_SESSION_TOKEN of this container" >&2
   export KILN_RECORDER_URL="http://127.0.0.1:${KILN_PORT:-7680}" BASH_ENV=/etc/kiln/hook.bash
   if [ $# -gt 0 ]; then

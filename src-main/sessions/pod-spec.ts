@@ -2,6 +2,7 @@
 // and volume specs. Pure functions of the session record: the same record always gives the
 // same pod, which is what lets a lost workspace container be recreated exactly.
 import type Dockerode from 'dockerode';
+import { agentsVolumeMount } from '../agents';
 import { opencodeConfig, OPENCODE_ENV } from '../agents/opencode';
 import { HOST_GATEWAY_EXTRA_HOSTS } from '../models/host-ollama';
 import type { SessionRecord } from './metadata';
@@ -106,7 +107,9 @@ export function workspaceSpec(record: SessionRecord, recorderId: string, opts: P
     Labels: podLabels(record, 'workspace', opts.extraLabels),
     HostConfig: {
       NetworkMode: `container:${recorderId}`,
-      Mounts: [{ Type: 'bind', Source: record.workspace, Target: '/workspace' }],
+      // The workspace is the only thing of the host's; the shared agent installs (Claude Code,
+      // Codex, Gemini CLI: `kiln agents install`) come read-only from their own volume.
+      Mounts: [{ Type: 'bind', Source: record.workspace, Target: '/workspace' }, agentsVolumeMount()],
       Memory: LIMITS.workspace.memory,
       PidsLimit: LIMITS.workspace.pids,
       Privileged: false,

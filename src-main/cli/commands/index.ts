@@ -1,5 +1,6 @@
 // Every kiln command, in the order `kiln --help` lists them.
 import type { Command } from '../command';
+import { agentsInstall } from './agents';
 import { attach } from './attach';
 import { doctor } from './doctor';
 import { exec } from './exec';
@@ -10,5 +11,5 @@ import { checkpoint, checkpoints, timeline, undo, verify } from './timeline';
 import { web } from './web';
 
 export const COMMANDS: readonly Command[] = [
-  doctor, imageBuild, up, ls, status, attach, exec, timeline, checkpoints, checkpoint, undo, verify, down, rm, web, modelsLs, modelsPull,
+  doctor, imageBuild, up, ls, status, attach, exec, timeline, checkpoints, checkpoint, undo, verify, down, rm, web, modelsLs, modelsPull, agentsInstall,
 ];

@@ -22,7 +22,10 @@ describe('pod spec', () => {
     expect(config.permission).toBe('allow');
     expect(env.OPENCODE_DISABLE_AUTOUPDATE).toBe('1');
     expect(spec.HostConfig?.NetworkMode).toBe('container:rec123');
-    expect(spec.HostConfig?.Mounts?.map((m) => m.Target)).toEqual(['/workspace']);
+    // Nothing of the host's but the workspace; the shared agent installs only read-only.
+    const mounts = spec.HostConfig?.Mounts ?? [];
+    expect(mounts.filter((m) => m.Type === 'bind').map((m) => m.Target)).toEqual(['/workspace']);
+    expect(mounts.filter((m) => m.Type !== 'bind').every((m) => m.ReadOnly === true)).toBe(true);
     expect(spec.HostConfig?.Privileged).toBe(false);
   });
 

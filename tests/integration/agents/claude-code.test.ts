@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeCodeSetup } from '../../../src-main/agents/claude-code';
 import { writeHomeFiles } from '../../../src-main/agents/home-files';
 import { envList } from '../../../src-main/terminals/exec-exit';
-import { startModelServer, type ModelServer } from '../../fixtures/model-server';
+import type { ModelServer } from '../../fixtures/model-server';
 import { execIn, type TestPod } from '../../support/pod';
-import { bridgeGateway, expectCheckpointedWrite, podWithAgent } from './cli-agents';
+import { expectCheckpointedWrite, podWithAgent, scriptedWrite } from './cli-agents';
 
 describe('Claude Code in a pod', () => {
   let server: ModelServer;
@@ -18,15 +18,7 @@ describe('Claude Code in a pod', () => {
   let gateway: string;
 
   beforeAll(async () => {
-    gateway = bridgeGateway();
-    server = await startModelServer({
-      host: gateway,
-      script: [
-        { model: 'test-model', toolCalls: [{ name: 'Write', arguments: { file_path: '/workspace/hello.txt', content: 'hi from claude\n' } }] },
-        { model: 'test-model', text: 'Done' },
-      ],
-      fallback: { text: 'ok' }, // side requests on the small model (titles, topic checks)
-    });
+    ({ server, gateway } = await scriptedWrite({ name: 'Write', arguments: { file_path: '/workspace/hello.txt', content: 'hi from claude\n' } }, 'ok'));
     ({ pod } = await podWithAgent('claude-code', 'cc'));
   });
   afterAll(async () => {

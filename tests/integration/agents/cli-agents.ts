@@ -11,8 +11,24 @@ import { AGENTS_MOUNT, AGENTS_VOLUME, type InstallableAgent } from '../../../src
 import { RUNTIME_IMAGE } from '../../../src-main/engine/images';
 import type { NostrEvent } from '../../../src-shared/events';
 import { bySeq, startTestPod, type TestPod } from '../../support/pod';
+import { bridgeGateway } from '../../support/network';
+import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 
-export { bridgeGateway } from '../../support/network';
+export { bridgeGateway };
+
+/**
+ * The scripted model on Docker's bridge, where pods reach it: for `test-model`, one tool call,
+ * then "Done"; anything else (titles, side requests on a small model) gets `fallback`.
+ */
+export async function scriptedWrite(toolCall: { name: string; arguments: Record<string, unknown> }, fallback = 'ok'): Promise<{ server: ModelServer; gateway: string }> {
+  const gateway = bridgeGateway();
+  const server = await startModelServer({
+    host: gateway,
+    script: [{ model: 'test-model', toolCalls: [toolCall] }, { model: 'test-model', text: 'Done' }],
+    fallback: { text: fallback },
+  });
+  return { server, gateway };
+}
 
 export const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
 export const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;

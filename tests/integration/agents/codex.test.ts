@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codexSetup } from '../../../src-main/agents/codex';
 import { writeHomeFiles } from '../../../src-main/agents/home-files';
 import { envList } from '../../../src-main/terminals/exec-exit';
-import { startModelServer, type ModelServer } from '../../fixtures/model-server';
+import type { ModelServer } from '../../fixtures/model-server';
 import { execIn, type TestPod } from '../../support/pod';
-import { bridgeGateway, expectCheckpointedWrite, podWithAgent } from './cli-agents';
+import { expectCheckpointedWrite, podWithAgent, scriptedWrite } from './cli-agents';
 
 describe('Codex CLI in a pod', () => {
   let server: ModelServer;
@@ -18,16 +18,8 @@ describe('Codex CLI in a pod', () => {
   let gateway: string;
 
   beforeAll(async () => {
-    gateway = bridgeGateway();
-    server = await startModelServer({
-      host: gateway,
-      script: [
-        // Codex 0.169 offers a model it has no metadata for the unified-exec shell tool (no apply_patch tool).
-        { model: 'test-model', toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'hi from codex\\n' > hello.txt", login: false } }] },
-        { model: 'test-model', text: 'Done' },
-      ],
-      fallback: { text: 'ok' },
-    });
+    // Codex 0.169 offers a model it has no metadata for the unified-exec shell tool (no apply_patch tool).
+    ({ server, gateway } = await scriptedWrite({ name: 'exec_command', arguments: { cmd: "printf 'hi from codex\\n' > hello.txt", login: false } }, 'ok'));
     ({ pod } = await podWithAgent('codex', 'cx'));
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 import { bySeq, execIn, startTestPod, type TestPod } from '../../support/pod';
-import { bridgeGateway } from '../../support/network';
+import { scriptedWrite } from './cli-agents';
 import { opencodeConfig, OPENCODE_ENV } from '../../../src-main/agents/opencode';
 import type { NostrEvent } from '../../../src-shared/events';
 
@@ -25,15 +25,7 @@ describe('OpenCode in a pod', () => {
   let gateway: string;
 
   beforeAll(async () => {
-    gateway = bridgeGateway();
-    server = await startModelServer({
-      host: gateway,
-      script: [
-        { model: 'test-model', toolCalls: [{ name: 'write', arguments: { filePath: '/workspace/hello.txt', content: 'hi from opencode\n' } }] },
-        { model: 'test-model', text: 'Done' },
-      ],
-      fallback: { text: 'Writing hello' }, // the title request (small model) and anything extra
-    });
+    ({ server, gateway } = await scriptedWrite({ name: 'write', arguments: { filePath: '/workspace/hello.txt', content: 'hi from opencode\n' } }, 'Writing hello'));
     pod = await startTestPod({ prefix: 'oc', env: [`EXAMPLE_API_KEY=${PLAIN_KEY}`] });
   });
   afterAll(async () => {

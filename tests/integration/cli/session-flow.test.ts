@@ -45,7 +45,9 @@ describe('kiln CLI: a session from up to rm', () => {
       expect(secret).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.stringify([rec.Config.Labels, ws.Config.Labels])).not.toContain(secret); // tokens never in labels
     }
-    expect(ws.Mounts.map((m) => m.Destination)).toEqual(['/workspace']);
+    // Nothing of the host's but the workspace; the shared agent installs come read-only.
+    expect(ws.Mounts.filter((m) => m.Type === 'bind').map((m) => m.Destination)).toEqual(['/workspace']);
+    expect(ws.Mounts.filter((m) => m.Type !== 'bind').map((m) => [m.Destination, m.RW])).toEqual([['/opt/kiln/agent-installs', false]]);
     expect(ws.Config.User).toBe('agent');
     expect(ws.Config.Env.join('\n')).not.toContain(token('KILN_SESSION_TOKEN'));
     expect(ws.Config.Env).toContain('BASH_ENV=/etc/kiln/hook.bash');

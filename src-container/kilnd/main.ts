@@ -7,11 +7,11 @@ import path from 'node:path';
 import { CheckpointStore } from './checkpoints';
 import { readConfig, RECORDER_SECRETS } from './config';
 import { createRequestHandler } from './http-api';
-import { Recorder } from './recorder';
+import { Recorder, storeWritten } from './recorder';
 import { createRelay } from './relay';
 import { openSession } from './session';
 import { openStore } from './store';
-import { createRedactor, relayAuthPubkey, type Written } from '../../src-shared/events';
+import { createRedactor, relayAuthPubkey } from '../../src-shared/events';
 
 const log = (line: string) => process.stderr.write(`kilnd: ${line}\n`);
 
@@ -23,15 +23,11 @@ async function main(): Promise<void> {
   const redact = createRedactor({ ...process.env });
   for (const name of RECORDER_SECRETS) if (!process.env[name]) log(`warning: ${name} is empty`);
 
-  const writeOnly = (w: Written) => {
-    for (const b of w.blobs) store.putBlob(b.bytes, b.mime);
-    store.putMany([w.event], { signedInProcess: true });
-  };
   const session = openSession({
     stateDir: config.KILN_STATE_DIR,
     store,
     redact,
-    write: writeOnly,
+    write: (w) => void storeWritten(store, w),
     ...(config.KILN_OWNER_PUBKEY ? { owner: config.KILN_OWNER_PUBKEY } : {}),
     start: {
       agent: config.KILN_AGENT,

@@ -39,6 +39,14 @@ export interface ToolCall {
   ok?: boolean;
 }
 
+/** Stores blobs, then the event; returns only after the commit (the relay fans out then). */
+export function storeWritten(store: EventStore, written: Written): NostrEvent {
+  for (const blob of written.blobs) store.putBlob(blob.bytes, blob.mime);
+  const [result] = store.putMany([written.event], { signedInProcess: true });
+  if (!result?.ok) throw new Error(`The event store refused a receipt: ${result?.reason ?? 'unknown reason'}`);
+  return written.event;
+}
+
 export class Recorder {
   private queue: Promise<unknown> = Promise.resolve();
   /** Commits known to have a checkpoint event in this chain (a cache of the store; see isMarked). */
@@ -216,13 +224,10 @@ export class Recorder {
     if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value as string);
   }
 
-  /** Stores blobs, then the event, and returns only after the commit (the relay fans out). */
   private write(written: Written): NostrEvent {
-    for (const blob of written.blobs) this.opts.store.putBlob(blob.bytes, blob.mime);
-    const [result] = this.opts.store.putMany([written.event], { signedInProcess: true });
-    if (!result?.ok) throw new Error(`The event store refused a receipt: ${result?.reason ?? 'unknown reason'}`);
-    if (written.event.kind === 4601) this.actions++;
-    return written.event;
+    const event = storeWritten(this.opts.store, written);
+    if (event.kind === 4601) this.actions++;
+    return event;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -49,10 +49,6 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
 }
 
-/** Anything thrown → `{ code, message, next? }`: a KilnError (or an Error carrying one) crosses
- *  as written; anything else keeps the first line of its message only, never a stack. */
-export const toErrorShape = (err: unknown): KilnErrorShape => toKilnError(err);
-
 /** Host side: answers one request message. Never throws; the reply carries the error instead. */
 export async function dispatch(handlers: Handlers, msg: { id: number; op: string; input: unknown }): Promise<WireMessage> {
   const spec = (requests as Record<string, { input: z.ZodType; output: z.ZodType }>)[msg.op];
@@ -72,7 +68,7 @@ export async function dispatch(handlers: Handlers, msg: { id: number; op: string
     }
     return { t: 'res', id: msg.id, ok: true, result: output.data };
   } catch (err) {
-    return { t: 'res', id: msg.id, ok: false, error: toErrorShape(err) };
+    return { t: 'res', id: msg.id, ok: false, error: toKilnError(err) }; // a KilnError crosses as written; anything else, its first line
   }
 }
 

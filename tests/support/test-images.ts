@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, c
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { imageExists } from '../../src-main/engine/images';
 
 export const BUSYBOX_TAG = 'kiln-test/busybox:1';
 export const PREFERRED_TAG = 'node:20-bookworm-slim';
@@ -17,15 +18,6 @@ export interface TestImage {
   tag: string;
   /** A POSIX shell inside the image (bash where it exists). */
   shell: string;
-}
-
-async function hasImage(docker: Dockerode, tag: string): Promise<boolean> {
-  try {
-    await docker.getImage(tag).inspect();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A static busybox binary: the host's if busybox-static is installed, else fetched with apt. */
@@ -78,8 +70,8 @@ async function buildBusyboxImage(docker: Dockerode): Promise<void> {
 
 /** An image that exists locally, building the busybox one when nothing better is present. */
 export async function ensureTestImage(docker: Dockerode): Promise<TestImage> {
-  if (await hasImage(docker, PREFERRED_TAG)) return { tag: PREFERRED_TAG, shell: 'bash' };
-  if (!(await hasImage(docker, BUSYBOX_TAG))) await buildBusyboxImage(docker);
+  if (await imageExists(docker, PREFERRED_TAG)) return { tag: PREFERRED_TAG, shell: 'bash' };
+  if (!(await imageExists(docker, BUSYBOX_TAG))) await buildBusyboxImage(docker);
   return { tag: BUSYBOX_TAG, shell: 'sh' };
 }
 

@@ -67,6 +67,17 @@ export class Recorder {
     this.debounceMs = opts.debounceMs ?? 100;
     this.leaseMs = opts.actionLeaseMs ?? 30_000;
     this.log = opts.log ?? (() => {});
+    // A recorder resuming a chain (after a crash) picks up where the store says it stands.
+    const session = { '#E': [opts.writer.position.startId] };
+    this.actions = opts.store.count({ kinds: [4601], ...session });
+    for (const ev of opts.store.query({ kinds: [4601], ...session, limit: 100 })) {
+      // Command and tool receipts name the checkpoint taken before them (file receipts, the one after).
+      const { type, checkpoint } = JSON.parse(ev.content) as { type?: unknown; checkpoint?: unknown };
+      if (type !== 'file' && typeof checkpoint === 'string') {
+        this.lastBefore = checkpoint;
+        break;
+      }
+    }
   }
 
   get actionCount(): number {

@@ -89,6 +89,11 @@ describe('kilnd process', () => {
     const afterCrash = events();
     expect(afterCrash.filter((e) => e.kind === 4600)).toHaveLength(1);
     expect(verifyChain(afterCrash).valid).toBe(true);
+    // The resumed recorder knows the session's actions and its last restore point.
+    const session = (await (await api('GET', '/api/session', k.sessionToken)).json()) as { actions: number; lastRestorePoint: string | null };
+    expect(session.actions).toBe(afterCrash.filter((e) => e.kind === 4601).length);
+    const lastCommand = afterCrash.filter((e) => tag(e, 't') === 'command').at(-1)!;
+    expect(session.lastRestorePoint).toBe(body(lastCommand).checkpoint);
 
     await k.stop('SIGTERM');
     const ended = events();

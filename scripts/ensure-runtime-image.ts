@@ -54,7 +54,7 @@ export async function ensureDevRuntimeImage(say: (line: string) => void, docker 
   try {
     // A concurrent run waits here, then finds the image (or its layers) already built.
     const { tag, built } = await withMachineLock('runtime-image', say, () =>
-      ensureRuntimeImage({ docker, contextDir: root, onProgress: printer.onProgress }),
+      ensureRuntimeImage({ docker, contextDir: root, onProgress: printer.onProgress, ...(process.env.KILN_IMAGE ? { tag: process.env.KILN_IMAGE } : {}) }),
     );
     if (built) {
       say(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(0)}s`);

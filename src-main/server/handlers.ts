@@ -43,7 +43,9 @@ export function createHandlers({ services, mode, push }: HandlerDeps): Handlers 
       await sessions.remove(id);
       return { removed: true as const };
     },
-    'timeline.query': ({ id, kinds, limit }) => withTimeline(id, (t) => t.events({ ...(kinds ? { kinds } : {}), ...(limit ? { limit } : {}) })),
+    // Interim: the newest `limit` in one answer; the web server issue brings the cursor.
+    'timeline.query': ({ id, kinds, limit }) =>
+      withTimeline(id, async (t) => ({ events: await t.events({ ...(kinds ? { kinds } : {}), limit: limit ?? 5000 }), more: false })),
     'timeline.checkpoints': ({ id }) => withTimeline(id, (t) => t.checkpoints()),
     'timeline.undo': ({ id, checkpoint }) => withTimeline(id, (t) => t.undo(checkpoint)),
     'models.pull': async ({ name, host }) => {

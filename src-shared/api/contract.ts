@@ -37,6 +37,11 @@ export const SessionSummarySchema = z.object({
   createdAt: z.string(),
   url: z.string().optional(),
   recipe: z.string().optional(),
+  /** Agents of the session (each gets a terminal tab), e.g. ['opencode']. */
+  agents: z.array(z.string()).optional(),
+  model: z.string().optional(),
+  /** Why a session is broken, with the step that fixes it. */
+  problem: KilnErrorSchema.optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
@@ -59,39 +64,144 @@ export const CheckpointSummarySchema = z.object({
   files: z.number().int().optional(),
 });
 
+/** What an undo (or redo) to a checkpoint would change in the workspace, listed before anything moves. */
+export const UndoPreviewSchema = z.object({
+  checkpoint: z.string(),
+  added: z.array(z.string()),
+  modified: z.array(z.string()),
+  deleted: z.array(z.string()),
+  /** True when the lists were cut (they hold at most 1,000 paths each). */
+  truncated: z.boolean(),
+});
+
+export const ModelsStatusSchema = z.object({
+  /** A native Ollama on the host, when one answers. */
+  host: z.object({ url: z.string(), version: z.string(), models: z.array(z.object({ name: z.string(), size: z.number() })) }).optional(),
+  /** Kiln's Ollama container (the official ollama/ollama image; one models volume for every session). */
+  container: z.object({ state: z.enum(['absent', 'stopped', 'running']), url: z.string().optional(), models: z.array(z.object({ name: z.string(), size: z.number() })) }),
+  /** The model sessions get when a recipe names none, with its download size (shown before a pull). */
+  default: z.object({ name: z.string(), label: z.string(), approxBytes: z.number(), present: z.boolean() }),
+  /** Which Ollama sessions use now: the host's, the container's, or none yet (cloud keys only). */
+  active: z.enum(['host', 'container', 'cloud', 'none']),
+  /** Cloud providers and whether a key is kept for each (never the key itself). */
+  keys: z.array(z.object({ provider: z.string(), label: z.string(), set: z.boolean(), hint: z.string().optional() })),
+});
+export type ModelsStatus = z.infer<typeof ModelsStatusSchema>;
+
+export const SettingsSchema = z.object({
+  /** Where new workspaces go (default ~/Kiln). */
+  workspacesDir: z.string(),
+  /** The model new sessions get when a recipe names none (empty: Kiln's default). */
+  defaultModel: z.string(),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const TerminalInfoSchema = z.object({
+  terminal: z.string(),
+  session: SessionId,
+  /** 'shell', or the agent this tab runs (e.g. 'opencode'). */
+  kind: z.string(),
+  title: z.string(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  exited: z.boolean(),
+});
+
+const ProgressTask = z.string().min(1).max(200).optional();
+
 /** Request/response operations. Names are `area.verb`. */
 export const requests = {
   'app.info': {
     input: z.object({}),
-    output: z.object({ name: z.string(), version: z.string(), mode: z.enum(['electron', 'web', 'cli']) }),
+    output: z.object({
+      name: z.string(),
+      version: z.string(),
+      mode: z.enum(['electron', 'web', 'cli', 'all-in-one']),
+      /** The host's platform (what to install where): 'darwin', 'linux', 'win32'. */
+      platform: z.string().optional(),
+      /** False when the record lives only as long as this container (all-in-one without a state volume). */
+      persistent: z.boolean().optional(),
+    }),
   },
   'engine.status': { input: z.object({}), output: EngineStatusSchema },
-  'sessions.list': { input: z.object({}), output: z.array(SessionSummarySchema) },
-  'sessions.create': {
-    input: z.object({ name: z.string().optional(), workspace: z.string().optional(), recipe: z.string().optional() }),
-    output: SessionSummarySchema,
-  },
-  'sessions.stop': { input: z.object({ id: SessionId }), output: SessionSummarySchema },
-  'sessions.resume': { input: z.object({ id: SessionId }), output: SessionSummarySchema },
-  'sessions.remove': { input: z.object({ id: SessionId }), output: z.object({ removed: z.literal(true) }) },
-  'timeline.query': {
-    input: z.object({ id: SessionId, kinds: z.array(z.number().int()).optional(), limit: z.number().int().positive().max(5000).optional() }),
-    output: z.array(NostrEventSchema),
-  },
-  'timeline.checkpoints': { input: z.object({ id: SessionId }), output: z.array(CheckpointSummarySchema) },
-  'timeline.undo': {
-    input: z.object({ id: SessionId, checkpoint: z.string().optional() }),
-    output: z.object({ restored: z.string(), before: z.string(), changed: z.number().int(), ms: z.number() }),
-  },
-  /** Pull a model into the Ollama Kiln uses; progress arrives on the `progress` stream (task `models.pull:NAME`). */
+  /** The runtime image: present, or being built (progress on task `image.build`). */
+  'image.status': { input: z.object({}), output: z.object({ tag: z.string(), present: z.boolean(), building: z.boolean() }) },
+  /** Build the runtime image when it is missing; progress on the `progress` stream, task `image.build`. */
+  'image.ensure': { input: z.object({}), output: z.object({ tag: z.string(), built: z.boolean() }) },
+  'models.status': { input: z.object({}), output: ModelsStatusSchema },
+  /** Run Ollama in a container (127.0.0.1 only; a models volume shared by every session). */
+  'models.startLocal': { input: z.object({}), output: z.object({ url: z.string() }) },
+  /** Pull a model into the Ollama Kiln uses; progress arrives on the `progress` stream (task `models.pull:NAME`). Resumable: a second pull continues. */
   'models.pull': {
     input: z.object({ name: z.string().min(1), host: z.string().url().optional() }),
     output: z.object({ name: z.string(), completed: z.number(), total: z.number() }),
   },
-  'terminal.open': {
-    input: z.object({ id: SessionId, cols: z.number().int().positive(), rows: z.number().int().positive() }),
-    output: z.object({ terminal: z.string() }),
+  /** Keep a cloud API key on the host (never sent back in full). */
+  'keys.set': { input: z.object({ provider: z.string().min(1).max(40), key: z.string().min(8).max(400) }), output: z.object({ provider: z.string(), set: z.literal(true), hint: z.string() }) },
+  'keys.clear': { input: z.object({ provider: z.string().min(1).max(40) }), output: z.object({ provider: z.string(), set: z.literal(false) }) },
+  'settings.get': { input: z.object({}), output: SettingsSchema },
+  'settings.set': { input: SettingsSchema.partial(), output: SettingsSchema },
+  'sessions.list': { input: z.object({}), output: z.array(SessionSummarySchema) },
+  /** Start a session; steps arrive on the `progress` stream under `task` when given. */
+  'sessions.create': {
+    input: z.object({ name: z.string().optional(), workspace: z.string().optional(), recipe: z.string().optional(), task: ProgressTask }),
+    output: SessionSummarySchema.extend({ notes: z.array(z.string()).optional() }),
   },
+  'sessions.stop': { input: z.object({ id: SessionId }), output: SessionSummarySchema },
+  'sessions.resume': { input: z.object({ id: SessionId }), output: SessionSummarySchema },
+  /** Containers and record go; the workspace folder is kept. */
+  'sessions.remove': { input: z.object({ id: SessionId }), output: z.object({ removed: z.literal(true) }) },
+  /**
+   * Stored events in chain order: the newest `limit` (≤ 5000), or the `limit` before `before` (the
+   * `cursor` of an earlier answer); `more` says older ones remain, to be asked with `cursor`.
+   */
+  'timeline.query': {
+    input: z.object({
+      id: SessionId,
+      kinds: z.array(z.number().int()).optional(),
+      limit: z.number().int().positive().max(5000).optional(),
+      before: z.string().max(200).optional(),
+    }),
+    output: z.object({ events: z.array(NostrEventSchema), more: z.boolean(), cursor: z.string().optional() }),
+  },
+  /** Live events of a session on the `timeline.event` stream until unsubscribed or the client goes. */
+  'timeline.subscribe': { input: z.object({ id: SessionId }), output: z.object({ subscription: z.string() }) },
+  'timeline.unsubscribe': { input: z.object({ subscription: z.string() }), output: z.object({}) },
+  'timeline.checkpoints': { input: z.object({ id: SessionId }), output: z.array(CheckpointSummarySchema) },
+  /** Every signature and link of the session's chains. */
+  'timeline.verify': {
+    input: z.object({ id: SessionId }),
+    output: z.object({ events: z.number().int(), valid: z.boolean(), problems: z.array(z.object({ code: z.string(), message: z.string(), id: z.string().optional(), seq: z.number().int().optional() })) }),
+  },
+  /** A blob the recorder holds (a diff or content too big for its event), as text when it is text. */
+  'timeline.blob': {
+    input: z.object({ id: SessionId, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    output: z.object({ sha256: z.string(), size: z.number().int(), text: z.string().optional(), binary: z.boolean() }),
+  },
+  /** One file's diff at a checkpoint (against its parent), fetched when the timeline opens it. */
+  'timeline.diff': {
+    input: z.object({ id: SessionId, commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/), path: z.string().min(1) }),
+    output: z.object({ path: z.string(), diff: z.string().optional(), binary: z.boolean(), size: z.number().int().optional(), oid: z.string().optional() }),
+  },
+  /** What undo to `checkpoint` would change, before anything moves. */
+  'timeline.undoPreview': { input: z.object({ id: SessionId, checkpoint: z.string() }), output: UndoPreviewSchema },
+  /** Restore a checkpoint (default: before the last action). `before` is the checkpoint of the present: undo to it is the redo. */
+  'timeline.undo': {
+    input: z.object({ id: SessionId, checkpoint: z.string().optional() }),
+    output: z.object({ restored: z.string(), before: z.string(), changed: z.number().int(), ms: z.number() }),
+  },
+  /**
+   * A terminal in the session's workspace: `kind` 'shell' or an agent name (its tab runs that
+   * agent). With `attach`, reattach to a terminal that is still open (after a reload or a
+   * reconnect): `replay` holds its recent screen output to write first.
+   */
+  'terminal.open': {
+    input: z.object({ id: SessionId, kind: z.string().min(1).max(40).optional(), attach: z.string().optional(), cols: z.number().int().positive(), rows: z.number().int().positive() }),
+    output: z.object({ terminal: z.string(), replay: z.string().optional() }),
+  },
+  /** The session's open terminals (a reloaded page reattaches to them). */
+  'terminal.list': { input: z.object({ id: SessionId }), output: z.array(TerminalInfoSchema) },
   'terminal.write': { input: z.object({ terminal: z.string(), data: z.string() }), output: z.object({}) },
   'terminal.resize': {
     input: z.object({ terminal: z.string(), cols: z.number().int().positive(), rows: z.number().int().positive() }),
@@ -106,8 +216,10 @@ export const requests = {
 export const streams = {
   'terminal.data': z.object({ terminal: z.string(), data: z.string() }),
   'terminal.exit': z.object({ terminal: z.string(), exitCode: z.number().int().nullable() }),
-  'timeline.event': z.object({ id: SessionId, event: NostrEventSchema }),
-  'progress': z.object({ task: z.string(), message: z.string(), current: z.number().optional(), total: z.number().optional() }),
+  'timeline.event': z.object({ id: SessionId, subscription: z.string().optional(), event: NostrEventSchema }),
+  /** The session list changed (created, stopped, resumed, removed, broke). */
+  'sessions.changed': z.object({ sessions: z.array(SessionSummarySchema) }),
+  'progress': z.object({ task: z.string(), message: z.string(), current: z.number().optional(), total: z.number().optional(), done: z.boolean().optional() }),
 } as const;
 
 export const contract = { requests, streams } as const;

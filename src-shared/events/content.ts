@@ -53,6 +53,26 @@ export const FileActionSchema = z.object({
   ...meta,
 });
 
+/**
+ * All the files one action changed, in one receipt (receipts scale with actions, not files): up
+ * to a budget each file carries its diff inline; past it, files are listed without diffs, and
+ * past the event size the list itself moves to `blob`. A file's full diff is always available
+ * on demand from the checkpoint (`timeline.diff`). `cause` is the id of the command or tool
+ * receipt that made the change, when known.
+ */
+export const ChangedFileSchema = FileActionSchema.omit({ type: true, checkpoint: true, blob: true, summary: true, shortened: true, tagsDropped: true });
+export const ChangesActionSchema = z.object({
+  type: z.literal('changes'),
+  files: z.array(ChangedFileSchema),
+  /** How many files changed in all (files.length may be fewer: the rest are in the checkpoint). */
+  total: z.number().int().nonnegative(),
+  checkpoint: CommitSchema.optional(),
+  /** The checkpoint the changes are measured from. */
+  parent: CommitSchema.optional(),
+  cause: z.string().optional(),
+  ...meta,
+});
+
 export const CommandActionSchema = z.object({
   type: z.literal('command'),
   command: z.string(),
@@ -91,7 +111,7 @@ export const GitActionSchema = z.object({
 });
 
 export const ActionContentSchema = z.discriminatedUnion('type', [
-  FileActionSchema, CommandActionSchema, ToolActionSchema, MessageActionSchema, GitActionSchema,
+  FileActionSchema, ChangesActionSchema, CommandActionSchema, ToolActionSchema, MessageActionSchema, GitActionSchema,
 ]);
 
 export const CHECKPOINT_REASONS = ['start', 'pre-command', 'pre-tool', 'watcher', 'manual', 'undo', 'rescan'] as const;
@@ -121,6 +141,8 @@ export const SessionEndContentSchema = z.object({
 
 export type SessionStartContent = z.infer<typeof SessionStartContentSchema>;
 export type FileAction = z.infer<typeof FileActionSchema>;
+export type ChangedFile = z.infer<typeof ChangedFileSchema>;
+export type ChangesAction = z.infer<typeof ChangesActionSchema>;
 export type CommandAction = z.infer<typeof CommandActionSchema>;
 export type ToolAction = z.infer<typeof ToolActionSchema>;
 export type MessageAction = z.infer<typeof MessageActionSchema>;

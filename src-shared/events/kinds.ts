@@ -12,7 +12,7 @@ export type KindName = keyof typeof KIND;
 export type KilnKind = (typeof KIND)[KindName];
 
 /** The `t` tag of an action event says which of these it is. */
-export const ACTION_TYPES = ['file', 'command', 'tool', 'message', 'git'] as const;
+export const ACTION_TYPES = ['file', 'changes', 'command', 'tool', 'message', 'git'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 const NAME_BY_KIND = new Map<number, KindName>(

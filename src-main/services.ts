@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KilnFailure } from '../src-shared/errors';
-import { discoverEngine, type DiscoverOptions, type EngineFound } from './engine/discover';
+import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineFound } from './engine/discover';
 import { buildRuntimeImage, imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
 import { SessionManager, kilnPaths } from './sessions';
 import { TimelineClient } from './timeline';
@@ -44,6 +44,12 @@ export async function createAppServices(opts: AppServicesOptions = {}): Promise<
   const env = opts.env ?? process.env;
   const found = await discoverEngine({ env, ...opts.discover });
   if (!found.ok) throw new KilnFailure(found.error);
+  return servicesOnEngine(found, opts);
+}
+
+/** The services on an engine already found. */
+export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = {}): AppServices {
+  const env = opts.env ?? process.env;
   const docker = found.docker;
   const root = opts.root ?? REPO_ROOT;
   const tag = opts.image ?? env.KILN_IMAGE ?? RUNTIME_IMAGE;
@@ -65,6 +71,40 @@ export async function createAppServices(opts: AppServicesOptions = {}): Promise<
     open: async (id) => new TimelineClient(await sessions.connection(id)),
   };
   return { engine: found, images, sessions, timeline };
+}
+
+/**
+ * Services made the first time an engine answers: web mode (and the desktop shell) start with
+ * none, show the engine page, and re-check; operations that need the engine fail with the
+ * engine's KilnError (a sentence and what to install or start) until one answers.
+ */
+export interface ServicesHolder {
+  /** Re-runs discovery (cheap: candidates in parallel); the first success makes the services. */
+  discover(): Promise<DiscoverResult>;
+  /** The services, discovering when there are none yet; throws the engine's KilnFailure. */
+  get(): Promise<AppServices>;
+  /** The services when an engine has answered already. */
+  current(): AppServices | undefined;
+}
+
+export function lazyAppServices(opts: AppServicesOptions = {}): ServicesHolder {
+  const env = opts.env ?? process.env;
+  let services: AppServices | undefined;
+  const discover = async (): Promise<DiscoverResult> => {
+    const found = await discoverEngine({ env, ...opts.discover });
+    if (found.ok && !services) services = servicesOnEngine(found, opts);
+    return found;
+  };
+  return {
+    discover,
+    current: () => services,
+    async get() {
+      if (services) return services;
+      const found = await discover();
+      if (!found.ok) throw new KilnFailure(found.error);
+      return services!;
+    },
+  };
 }
 
 function parseLabels(text: string | undefined): Record<string, string> | undefined {

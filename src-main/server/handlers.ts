@@ -4,21 +4,29 @@
 import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
-import type { AppServices } from '../services';
+import type { AppServices, ServicesHolder } from '../services';
 import type { TimelineClient } from '../timeline';
+import type { WindowHost } from './window-host';
 import { version } from '../../package.json';
 
 export interface HandlerDeps {
-  services: AppServices;
+  /** The services, or a holder that makes them when an engine first answers (web mode). */
+  services: AppServices | ServicesHolder;
   mode: 'electron' | 'web' | 'cli';
   /** Sends a stream message to the client this table serves. */
   push: (msg: WireMessage) => void;
+  /** Aborted when the client goes (a closed tab): its subscriptions end, its terminals stay. */
+  signal?: AbortSignal;
+  /** What connections of one server share (terminals, the session-list broadcast); one per table when absent. */
+  host?: WindowHost;
 }
 
-export function createHandlers({ services, mode, push }: HandlerDeps): Handlers {
-  const { sessions } = services;
+const isHolder = (s: AppServices | ServicesHolder): s is ServicesHolder => typeof (s as ServicesHolder).get === 'function';
+
+export function createHandlers({ services: given, mode, push }: HandlerDeps): Handlers {
+  const svc = (): Promise<AppServices> => (isHolder(given) ? given.get() : Promise.resolve(given));
   const withTimeline = async <T>(id: string, fn: (t: TimelineClient) => Promise<T>): Promise<T> => {
-    const client = await services.timeline.open(id);
+    const client = await (await svc()).timeline.open(id);
     try {
       return await fn(client);
     } finally {
@@ -27,20 +35,27 @@ export function createHandlers({ services, mode, push }: HandlerDeps): Handlers 
   };
 
   return {
-    'app.info': () => ({ name: 'Kiln', version, mode }),
-    'engine.status': async () => ({
-      ok: true as const,
-      name: services.engine.name,
-      endpoint: services.engine.endpoint,
-      version: services.engine.version,
-      imagePresent: await services.images.exists(),
-    }),
-    'sessions.list': () => sessions.list(),
-    'sessions.create': (input) => sessions.create(input),
-    'sessions.stop': ({ id }) => sessions.stop(id),
-    'sessions.resume': ({ id }) => sessions.resume(id),
+    'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform }),
+    'engine.status': async () => {
+      if (isHolder(given)) {
+        const found = await given.discover();
+        if (!found.ok) return { ok: false as const, error: found.error, tried: found.tried.map((t) => ({ source: t.source, endpoint: t.endpoint, error: t.error })) };
+      }
+      const services = await svc();
+      return {
+        ok: true as const,
+        name: services.engine.name,
+        endpoint: services.engine.endpoint,
+        version: services.engine.version,
+        imagePresent: await services.images.exists(),
+      };
+    },
+    'sessions.list': async () => (await svc()).sessions.list(),
+    'sessions.create': async (input) => (await svc()).sessions.create(input),
+    'sessions.stop': async ({ id }) => (await svc()).sessions.stop(id),
+    'sessions.resume': async ({ id }) => (await svc()).sessions.resume(id),
     'sessions.remove': async ({ id }) => {
-      await sessions.remove(id);
+      await (await svc()).sessions.remove(id);
       return { removed: true as const };
     },
     // Interim: the newest `limit` in one answer; the web server issue brings the cursor.

@@ -1,8 +1,9 @@
 // Builds what runs outside the TypeScript sources:
 //   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared; its npm deps come from
 //                         src-container/package.json inside the image (native ones compile there)
-// The renderer and the Electron shell join this file with the UI issue.
-// Usage: node scripts/build.mjs [--kilnd]   (no flag: everything)
+//   out/renderer/         the UI (vite.config.ts: src-renderer/index.html, hashed assets)
+// The Electron shell joins this file with its issue.
+// Usage: node scripts/build.mjs [--kilnd] [--renderer]   (no flag: everything)
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -25,8 +26,23 @@ export async function buildKilnd() {
   return path.join(root, 'out/kilnd/kilnd.mjs');
 }
 
+export async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  return path.join(root, 'out/renderer');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const t0 = Date.now();
-  await buildKilnd();
-  console.log(`built out/kilnd in ${Date.now() - t0} ms`);
+  const flags = process.argv.slice(2);
+  const all = flags.length === 0;
+  if (all || flags.includes('--kilnd')) {
+    const t0 = Date.now();
+    await buildKilnd();
+    console.log(`built out/kilnd in ${Date.now() - t0} ms`);
+  }
+  if (all || flags.includes('--renderer')) {
+    const t0 = Date.now();
+    await buildRenderer();
+    console.log(`built out/renderer in ${Date.now() - t0} ms`);
+  }
 }

@@ -1,0 +1,119 @@
+// The window: a connection banner, then first run until there is a session, then the sidebar
+// with the selected session (or settings).
+import { useEffect, useState } from 'react';
+import { useApp } from '../state/app';
+import { useSessions } from '../state/sessions';
+import { useSettings } from '../state/settings';
+import { ErrorNotice } from '../views/common/ErrorNotice';
+import { FirstRun, useFirstRunStep } from '../views/first-run/FirstRun';
+import { SessionView } from '../views/session/SessionView';
+import { Sidebar, type Page } from '../views/sessions/Sidebar';
+import { SettingsView } from '../views/settings/SettingsView';
+
+export function App() {
+  const connection = useApp((s) => s.connection);
+  const list = useSessions((s) => s.list);
+  const loaded = useSessions((s) => s.loaded);
+  const selected = useSessions((s) => s.selected);
+  const step = useFirstRunStep(list.length, loaded);
+  const [page, setPage] = useState<Page>('session');
+
+  useEffect(() => {
+    if (connection === 'no-token' || connection === 'stale-token') return;
+    void useApp.getState().load();
+    void useSessions.getState().load();
+    void useSettings.getState().load();
+  }, [connection === 'no-token' || connection === 'stale-token']);
+
+  if (connection === 'no-token' || connection === 'stale-token') return <NoToken stale={connection === 'stale-token'} />;
+  const session = list.find((s) => s.id === selected);
+
+  return (
+    <div className="app">
+      <ConnectionBanner />
+      {step === 'loading' ? (
+        <div className="loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Connecting to Kiln…
+        </div>
+      ) : step !== 'done' ? (
+        <FirstRun step={step} />
+      ) : (
+        <div className="shell">
+          <Sidebar page={page} onPage={setPage} />
+          {page === 'settings' ? (
+            <SettingsView />
+          ) : session ? (
+            <SessionView key={session.id} session={session} />
+          ) : (
+            <main className="empty center">
+              <p>No session selected.</p>
+              <p className="muted">Pick one on the left, or start a new one.</p>
+            </main>
+          )}
+        </div>
+      )}
+      <GlobalError />
+    </div>
+  );
+}
+
+function ConnectionBanner() {
+  const connection = useApp((s) => s.connection);
+  const [showBack, setShowBack] = useState(false);
+  useEffect(() => {
+    if (connection !== 'reconnected') return;
+    setShowBack(true);
+    const t = setTimeout(() => setShowBack(false), 2000);
+    return () => clearTimeout(t);
+  }, [connection]);
+  if (connection === 'reconnecting') {
+    return (
+      <div className="banner banner-warn" role="status">
+        <span className="spinner" aria-hidden="true" /> Reconnecting… Kiln stopped answering; this page reconnects by itself when it is back.
+      </div>
+    );
+  }
+  if (showBack) {
+    return (
+      <div className="banner banner-ok" role="status">
+        Reconnected.
+      </div>
+    );
+  }
+  return null;
+}
+
+function GlobalError() {
+  const error = useApp((s) => s.error);
+  const setError = useApp((s) => s.setError);
+  if (!error) return null;
+  return (
+    <div className="toast">
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+    </div>
+  );
+}
+
+function NoToken({ stale }: { stale: boolean }) {
+  return (
+    <main className="first-run">
+      <div className="first-run-card">
+        <div className="brand brand-large" aria-hidden="true">
+          <span className="brand-mark" /> Kiln
+        </div>
+        <section className="step">
+          <h1>{stale ? 'Kiln was restarted' : 'Open Kiln from its link'}</h1>
+          <p className="lead">
+            {stale
+              ? 'This page holds the key of an earlier start. Each start of kiln web makes a new one.'
+              : 'This page needs the key that comes with the link kiln web prints.'}
+          </p>
+          <p>
+            Open the link that <code>kiln web</code> printed in its terminal (it starts with <code>http://127.0.0.1</code> and ends with{' '}
+            <code>#token=…</code>).
+          </p>
+        </section>
+      </div>
+    </main>
+  );
+}

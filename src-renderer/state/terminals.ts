@@ -1,0 +1,86 @@
+// Terminal tabs of each session: one per agent plus a shell, reattached after a reload from
+// terminal.list. The xterm instances themselves live in useTerminal (one hook, one terminal);
+// this store holds which tabs exist, which terminal each is bound to, and the layout.
+import { create } from 'zustand';
+import type { SessionSummary } from '../../src-shared/api/contract';
+import { bridge } from '../bridge';
+import { asKilnError, type KilnError } from './errors';
+
+export interface Tab {
+  key: string;
+  kind: string;
+  title: string;
+  /** The host's terminal id once opened (or the one to reattach to). */
+  terminal?: string;
+  exited?: boolean;
+}
+
+interface SessionTabs {
+  tabs: Tab[];
+  active: string;
+  split: boolean;
+  /** The tab in the right pane of the split view. */
+  secondary: string | null;
+}
+
+interface TerminalsState {
+  bySession: Record<string, SessionTabs>;
+  error: KilnError | null;
+  load(session: SessionSummary): Promise<void>;
+  activate(session: string, key: string): void;
+  toggleSplit(session: string): void;
+  bound(session: string, key: string, terminal: string): void;
+  exited(session: string, key: string): void;
+}
+
+export function titleOf(kind: string): string {
+  if (kind === 'shell') return 'Shell';
+  const names: Record<string, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI' };
+  return names[kind] ?? kind;
+}
+
+export const useTerminals = create<TerminalsState>((set, get) => {
+  const patch = (session: string, fn: (t: SessionTabs) => Partial<SessionTabs>) =>
+    set((s) => {
+      const cur = s.bySession[session];
+      if (!cur) return s;
+      return { bySession: { ...s.bySession, [session]: { ...cur, ...fn(cur) } } };
+    });
+  return {
+    bySession: {},
+    error: null,
+    async load(session) {
+      if (get().bySession[session.id]) return;
+      let open: Tab[] = [];
+      try {
+        const list = await bridge.call('terminal.list', { id: session.id });
+        open = list.filter((t) => !t.exited).map((t) => ({ key: t.terminal, kind: t.kind, title: titleOf(t.kind), terminal: t.terminal }));
+      } catch (err) {
+        set({ error: asKilnError(err) });
+      }
+      const tabs = [...open];
+      for (const kind of [...(session.agents ?? []), 'shell']) {
+        if (!tabs.some((t) => t.kind === kind)) tabs.push({ key: kind, kind, title: titleOf(kind) });
+      }
+      const order = [...(session.agents ?? []), 'shell'];
+      tabs.sort((a, b) => (order.indexOf(a.kind) + 1 || 99) - (order.indexOf(b.kind) + 1 || 99));
+      if (get().bySession[session.id]) return;
+      set((s) => ({ bySession: { ...s.bySession, [session.id]: { tabs, active: tabs[0]!.key, split: false, secondary: null } } }));
+    },
+    activate(session, key) {
+      patch(session, (t) => ({ active: key, secondary: t.secondary === key ? t.active : t.secondary }));
+    },
+    toggleSplit(session) {
+      patch(session, (t) => ({
+        split: !t.split,
+        secondary: t.secondary && t.secondary !== t.active ? t.secondary : (t.tabs.find((x) => x.key !== t.active)?.key ?? null),
+      }));
+    },
+    bound(session, key, terminal) {
+      patch(session, (t) => ({ tabs: t.tabs.map((x) => (x.key === key ? { ...x, terminal, exited: false } : x)) }));
+    },
+    exited(session, key) {
+      patch(session, (t) => ({ tabs: t.tabs.map((x) => (x.key === key ? { ...x, exited: true } : x)) }));
+    },
+  };
+});

@@ -1,0 +1,35 @@
+import type { Tab } from '../../state/terminals';
+import { ErrorNotice } from '../common/ErrorNotice';
+import { useTerminal } from './useTerminal';
+
+export function TerminalPane(props: { session: string; tab: Tab; place: 'left' | 'right' | 'hidden'; active: boolean; onBound(id: string): void; onExit(): void }) {
+  const { session, tab, place, active } = props;
+  const { ref, error, restart } = useTerminal({
+    session,
+    tabKey: tab.key,
+    kind: tab.kind,
+    attach: tab.terminal,
+    active,
+    onBound: props.onBound,
+    onExit: props.onExit,
+  });
+  return (
+    <div
+      id={`panel-${tab.key}`}
+      role="tabpanel"
+      aria-labelledby={`tab-${tab.key}`}
+      className={`terminal-pane place-${place}`}
+      hidden={place === 'hidden'}
+    >
+      {error && (
+        <div className="terminal-error">
+          <ErrorNotice error={error} compact />
+          <button type="button" className="btn btn-small" onClick={restart}>
+            Open again
+          </button>
+        </div>
+      )}
+      <div className="terminal-host" ref={ref} />
+    </div>
+  );
+}

@@ -32,9 +32,7 @@ export function App() {
     <div className="app">
       <ConnectionBanner />
       {step === 'loading' ? (
-        <div className="loading" role="status">
-          <span className="spinner" aria-hidden="true" /> Connecting to Kiln…
-        </div>
+        <Loading />
       ) : step !== 'done' ? (
         <FirstRun step={step} />
       ) : (
@@ -52,7 +50,41 @@ export function App() {
           )}
         </div>
       )}
-      <GlobalError />
+      {step !== 'loading' && <GlobalError />}
+    </div>
+  );
+}
+
+function Loading() {
+  const error = useApp((s) => s.error);
+  if (error) {
+    return (
+      <main className="first-run">
+        <div className="first-run-card">
+          <ErrorNotice error={error} />
+          <div className="actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                useApp.getState().setError(null);
+                void useApp.getState().load().then(() => {
+                  void useApp.getState().refreshImage();
+                  void useApp.getState().refreshModels();
+                });
+                void useSessions.getState().load();
+              }}
+            >
+              Try again
+            </button>
+          </div>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <div className="loading" role="status">
+      <span className="spinner" aria-hidden="true" /> Connecting to Kiln…
     </div>
   );
 }

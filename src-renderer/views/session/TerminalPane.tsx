@@ -4,7 +4,7 @@ import { useTerminal } from './useTerminal';
 
 export function TerminalPane(props: { session: string; tab: Tab; place: 'left' | 'right' | 'hidden'; active: boolean; onBound(id: string): void; onExit(): void }) {
   const { session, tab, place, active } = props;
-  const { ref, error, restart } = useTerminal({
+  const { ref, error, exited, phase, restart } = useTerminal({
     session,
     tabKey: tab.key,
     kind: tab.kind,
@@ -20,6 +20,7 @@ export function TerminalPane(props: { session: string; tab: Tab; place: 'left' |
       aria-labelledby={`tab-${tab.key}`}
       className={`terminal-pane place-${place}`}
       hidden={place === 'hidden'}
+      data-state={exited ? 'exited' : phase}
     >
       {error && (
         <div className="terminal-error">

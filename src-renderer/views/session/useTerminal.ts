@@ -54,6 +54,8 @@ export function useTerminal(opts: UseTerminalOptions) {
   const ref = useRef<HTMLDivElement | null>(null);
   const [error, setError] = useState<KilnError | null>(null);
   const [exited, setExited] = useState(false);
+  /** 'opening' until bound, 'open' while bound with no output yet, 'live' once output was drawn. */
+  const [phase, setPhase] = useState<'opening' | 'open' | 'live'>('opening');
   const handleRef = useRef<TerminalHandle | null>(null);
   const optsRef = useRef(opts);
   optsRef.current = opts;
@@ -116,9 +118,16 @@ export function useTerminal(opts: UseTerminalOptions) {
       if (unacked >= ACK_EVERY_BYTES) flushAck();
       else if (!ackTimer) ackTimer = setTimeout(flushAck, ACK_AFTER_MS);
     };
+    let live = false;
     const writeData = (data: string) => {
       const bytes = utf8Length(data);
-      term.write(data, () => written(bytes));
+      term.write(data, () => {
+        written(bytes);
+        if (!live) {
+          live = true;
+          setPhase('live');
+        }
+      });
     };
 
     const offData = bridge.on('terminal.data', (p) => {
@@ -148,6 +157,7 @@ export function useTerminal(opts: UseTerminalOptions) {
       terminalId = id;
       exitedFlag = false;
       setExited(false);
+      if (!live) setPhase('open');
       optsRef.current.onBound(id);
       for (const p of early.splice(0)) if (p.terminal === id) writeData(p.data);
     };
@@ -279,5 +289,5 @@ export function useTerminal(opts: UseTerminalOptions) {
     });
   }, [opts.active]);
 
-  return { ref, error, exited, restart: () => restartRef.current() };
+  return { ref, error, exited, phase, restart: () => restartRef.current() };
 }

@@ -1,0 +1,109 @@
+// E2E harness: `kiln web --no-open --json` as a child process (a temp KILN_HOME and workspaces
+// folder, the test label), Debian's Chromium through playwright-core, console errors collected,
+// screenshots into tests/.artifacts/e2e/.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const artifacts = join(root, 'tests', '.artifacts', 'e2e');
+
+/** The renderer and kilnd as `npm run build` makes them (kiln web serves out/renderer). */
+export function buildOnce(): void {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr || r.stdout}`);
+}
+
+export interface KilnWeb {
+  url: string;
+  home: string;
+  workspaces: string;
+  env: NodeJS.ProcessEnv;
+  proc: ChildProcess;
+  /** Output of the server, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+  /** `kiln …` with the same home (cleanup through the CLI). */
+  cli(args: string[]): { code: number | null; stdout: string; stderr: string };
+}
+
+export async function startKilnWeb(extraEnv: Record<string, string>): Promise<KilnWeb> {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-e2e-'));
+  const home = join(dir, 'home');
+  const workspaces = join(dir, 'Kiln');
+  mkdirSync(workspaces, { recursive: true });
+  const image = process.env.KILN_TEST_RUNTIME_IMAGE ?? process.env.KILN_IMAGE;
+  if (!image) throw new Error('KILN_TEST_RUNTIME_IMAGE is not set (the e2e global setup builds it)');
+  const env: NodeJS.ProcessEnv = { ...process.env, KILN_HOME: home, KILN_WORKSPACES: workspaces, KILN_LABELS: 'kiln.test=1', KILN_IMAGE: image, ...extraEnv };
+  const proc = spawn(process.execPath, [join(root, 'bin', 'kiln.mjs'), 'web', '--no-open', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`kiln web printed no URL in 60 s: ${out}${err}`)), 60_000);
+    const check = () => {
+      const m = /"url"\s*:\s*"([^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.on('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`kiln web exited (${code}): ${out}${err}`));
+    });
+  });
+  return {
+    url,
+    home,
+    workspaces,
+    env,
+    proc,
+    log: () => out + err,
+    cli: (args) => {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'kiln.mjs'), ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGINT');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** Console errors and page errors, asserted empty at the end of a test. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+/** Screenshots named by test and step, in order. */
+export function shooter(page: Page, test: string) {
+  mkdirSync(artifacts, { recursive: true });
+  let n = 0;
+  return async (step: string) => {
+    n++;
+    await page.screenshot({ path: join(artifacts, `${test}-${String(n).padStart(2, '0')}-${step}.png`) });
+  };
+}

@@ -28,6 +28,8 @@ export interface AppServices {
   images: ImagesService;
   sessions: SessionManager;
   timeline: TimelineService;
+  /** Extra labels on what Kiln creates (tests: kiln.test=1); for containers made outside sessions. */
+  labels?: Record<string, string>;
 }
 
 export interface AppServicesOptions {
@@ -70,7 +72,7 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
   const timeline: TimelineService = {
     open: async (id) => new TimelineClient(await sessions.connection(id)),
   };
-  return { engine: found, images, sessions, timeline };
+  return { engine: found, images, sessions, timeline, ...(labels ? { labels } : {}) };
 }
 
 /**

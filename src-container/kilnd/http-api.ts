@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Recorder } from './recorder';
 import type { EventStore } from './store';
+import { inspectRoute } from './inspect-api';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -35,6 +36,7 @@ type Route = (req: http.IncomingMessage, url: URL, body: Buffer) => Promise<unkn
 
 export function createRequestHandler(opts: HttpApiOptions): http.RequestListener {
   const { recorder, store } = opts;
+  const inspect = inspectRoute({ store }); // blob, diff, undo preview (read-only; see inspect-api.ts)
   const query = (url: URL, name: string) => url.searchParams.get(name) ?? undefined;
   const int = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined);
 
@@ -92,7 +94,7 @@ export function createRequestHandler(opts: HttpApiOptions): http.RequestListener
       const key = `${req.method} ${url.pathname}`;
       if (key === 'GET /health') return send(res, 200, { ok: true, session: opts.startId, actions: recorder.actionCount });
       const hook = hooks[key];
-      const call = api[key];
+      const call = api[key] ?? inspect(key);
       if (!hook && !call) throw new HttpError(404, 'not-found', `No such endpoint: ${key}.`);
       const token = bearer(req);
       const mayHook = token !== null && (same(token, opts.hookToken) || same(token, opts.sessionToken));
@@ -108,7 +110,7 @@ export function createRequestHandler(opts: HttpApiOptions): http.RequestListener
 }
 
 /** Known failures keep their code and advice; anything else is a 500 with its message. */
-const STATUS_BY_CODE: Record<string, number> = { 'nothing-to-undo': 409, 'unknown-checkpoint': 404 };
+const STATUS_BY_CODE: Record<string, number> = { 'nothing-to-undo': 409, 'unknown-checkpoint': 404, 'unknown-blob': 404, 'bad-request': 400 };
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const { code, hint } = err as { code?: unknown; hint?: unknown };

@@ -1,13 +1,20 @@
 // The bridge contract's operations, answered by the host services. One table for every
 // transport: the Electron IPC router and the web mode's WebSocket server both dispatch into it
-// (src-shared/api/rpc `dispatch`), and streams go out through the `push` they pass in.
+// (src-shared/api/rpc `dispatch`), and streams go out through the `push` they pass in. One table
+// per connection; what connections share (terminals, the session-list broadcast, settings) is
+// the WindowHost.
+import { randomBytes } from 'node:crypto';
 import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
+import type { NostrEvent } from '../../src-shared/events';
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
 import type { AppServices, ServicesHolder } from '../services';
-import type { TimelineClient } from '../timeline';
-import type { WindowHost } from './window-host';
+import type { LiveSubscription, TimelineClient } from '../timeline';
+import { KILN_KINDS } from '../timeline/chains';
+import type { Attachment } from '../terminals/registry';
 import { version } from '../../package.json';
+import { keysHandlers, modelsStatus } from './models-handlers';
+import { createWindowHost, type WindowHost } from './window-host';
 
 export interface HandlerDeps {
   /** The services, or a holder that makes them when an engine first answers (web mode). */
@@ -15,7 +22,7 @@ export interface HandlerDeps {
   mode: 'electron' | 'web' | 'cli';
   /** Sends a stream message to the client this table serves. */
   push: (msg: WireMessage) => void;
-  /** Aborted when the client goes (a closed tab): its subscriptions end, its terminals stay. */
+  /** Aborted when the client goes (a closed tab): its subscriptions end, its terminals stay open. */
   signal?: AbortSignal;
   /** What connections of one server share (terminals, the session-list broadcast); one per table when absent. */
   host?: WindowHost;
@@ -23,8 +30,13 @@ export interface HandlerDeps {
 
 const isHolder = (s: AppServices | ServicesHolder): s is ServicesHolder => typeof (s as ServicesHolder).get === 'function';
 
-export function createHandlers({ services: given, mode, push }: HandlerDeps): Handlers {
-  const svc = (): Promise<AppServices> => (isHolder(given) ? given.get() : Promise.resolve(given));
+/** Events per timeline.query page when the page asks for no limit. */
+const DEFAULT_PAGE = 2000;
+
+export function createHandlers({ services: given, mode, push, signal, host: shared }: HandlerDeps): Handlers {
+  const holder: ServicesHolder = isHolder(given) ? given : { discover: async () => given.engine, get: async () => given, current: () => given };
+  const host = shared ?? createWindowHost(holder);
+  const svc = (): Promise<AppServices> => holder.get();
   const withTimeline = async <T>(id: string, fn: (t: TimelineClient) => Promise<T>): Promise<T> => {
     const client = await (await svc()).timeline.open(id);
     try {
@@ -33,42 +45,83 @@ export function createHandlers({ services: given, mode, push }: HandlerDeps): Ha
       client.close();
     }
   };
+  const progress = (task: string | undefined, message: string, current?: number, total?: number, done?: boolean) => {
+    if (task) push(pushMessage('progress', { task, message, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}), ...(done ? { done } : {}) }));
+  };
+
+  // This connection's holds: live subscriptions and terminal attachments, released when it goes.
+  const subscriptions = new Map<string, { live?: LiveSubscription; client: TimelineClient }>();
+  const attachments = new Map<string, Attachment>();
+  // Chain-ordered events per (session, kinds), kept for paging back through one history.
+  const pages = new Map<string, { events: NostrEvent[]; at: number }>();
+  const leave = host.join(push);
+  const release = () => {
+    leave();
+    for (const s of subscriptions.values()) {
+      s.live?.close();
+      s.client.close();
+    }
+    subscriptions.clear();
+    for (const a of attachments.values()) a.detach();
+    attachments.clear();
+    pages.clear();
+  };
+  signal?.addEventListener('abort', release, { once: true });
+
+  const attach = async (terminal: string) => {
+    const registry = await host.terminals();
+    attachments.get(terminal)?.detach();
+    const { attachment, replay } = registry.attach(terminal, {
+      data: (data) => push(pushMessage('terminal.data', { terminal, data })),
+      exit: (exitCode) => push(pushMessage('terminal.exit', { terminal, exitCode })),
+    });
+    attachments.set(terminal, attachment);
+    return replay;
+  };
 
   return {
     'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform }),
     'engine.status': async () => {
-      if (isHolder(given)) {
-        const found = await given.discover();
-        if (!found.ok) return { ok: false as const, error: found.error, tried: found.tried.map((t) => ({ source: t.source, endpoint: t.endpoint, error: t.error })) };
-      }
+      const found = await holder.discover();
+      if (!found.ok) return { ok: false as const, error: found.error, tried: found.tried.map((t) => ({ source: t.source, endpoint: t.endpoint, error: t.error })) };
       const services = await svc();
-      return {
-        ok: true as const,
-        name: services.engine.name,
-        endpoint: services.engine.endpoint,
-        version: services.engine.version,
-        imagePresent: await services.images.exists(),
-      };
+      host.sessionsChanged();
+      return { ok: true as const, name: services.engine.name, endpoint: services.engine.endpoint, version: services.engine.version, imagePresent: await services.images.exists() };
     },
-    'sessions.list': async () => (await svc()).sessions.list(),
-    'sessions.create': async (input) => (await svc()).sessions.create(input),
-    'sessions.stop': async ({ id }) => (await svc()).sessions.stop(id),
-    'sessions.resume': async ({ id }) => (await svc()).sessions.resume(id),
-    'sessions.remove': async ({ id }) => {
-      await (await svc()).sessions.remove(id);
-      return { removed: true as const };
+
+    'image.status': async () => {
+      const services = await svc();
+      return { tag: services.images.tag, present: await services.images.exists(), building: host.building };
     },
-    // Interim: the newest `limit` in one answer; the web server issue brings the cursor.
-    'timeline.query': ({ id, kinds, limit }) =>
-      withTimeline(id, async (t) => ({ events: await t.events({ ...(kinds ? { kinds } : {}), limit: limit ?? 5000 }), more: false })),
-    'timeline.checkpoints': ({ id }) => withTimeline(id, (t) => t.checkpoints()),
-    'timeline.undo': ({ id, checkpoint }) => withTimeline(id, (t) => t.undo(checkpoint)),
-    'models.pull': async ({ name, host }) => {
-      let url = host;
+    'image.ensure': async () => {
+      const services = await svc();
+      if (!host.building && (await services.images.exists())) return { tag: services.images.tag, built: false };
+      const built = await host.buildImage();
+      return { tag: built.tag, built: true };
+    },
+
+    'models.status': async () => modelsStatus(await svc(), host.secrets),
+    'models.startLocal': async () => {
+      const { startOllamaContainer } = await import('../models/ollama-container');
+      const services = await svc();
+      const task = 'models.startLocal';
+      const started = await startOllamaContainer(services.engine.docker, {
+        ...(services.labels ? { labels: services.labels } : {}),
+        onProgress: (message) => progress(task, message),
+      });
+      progress(task, 'The local model server is running', undefined, undefined, true);
+      return { url: started.url };
+    },
+    'models.pull': async ({ name, host: given }) => {
+      let url = given;
       if (!url) {
-        const found = await detectHostOllama();
-        if (!found.found) throw new BridgeError('E_OLLAMA_UNREACHABLE', 'No Ollama answered on this machine.', 'Start Ollama (ollama serve), then pull again.');
-        url = found.url;
+        const status = await modelsStatus(await svc(), host.secrets);
+        url = status.active === 'host' ? status.host?.url : status.active === 'container' ? status.container.url : undefined;
+        if (!url) {
+          const found = await detectHostOllama();
+          if (!found.found) throw new BridgeError('E_OLLAMA_UNREACHABLE', 'No Ollama answered on this machine.', 'Start Ollama (ollama serve), or "Start a local model", then pull again.');
+          url = found.url;
+        }
       }
       const task = `models.pull:${name}`;
       const done = await pullModel({
@@ -76,7 +129,145 @@ export function createHandlers({ services: given, mode, push }: HandlerDeps): Ha
         name,
         onProgress: (p) => push(pushMessage('progress', { task, message: p.status, current: p.completed, total: p.total })),
       });
+      push(pushMessage('progress', { task, message: 'success', current: done.completed, total: done.total, done: true }));
       return { name, completed: done.completed, total: done.total };
+    },
+    ...keysHandlers(host.secrets),
+
+    'settings.get': () => host.settings.get(),
+    'settings.set': (patch) => host.settings.set(patch),
+
+    'sessions.list': async () => (await svc()).sessions.list(),
+    'sessions.create': async ({ task, ...input }) => {
+      const services = await svc();
+      progress(task, 'Checking the runtime image', 1, 5);
+      if (host.building || !(await services.images.exists())) await host.buildImage();
+      // Settings apply to sessions created from now on.
+      const settings = host.settings.get();
+      services.sessions.paths.workspaces = settings.workspacesDir;
+      try {
+        const created = await services.sessions.create({
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.workspace ? { workspace: input.workspace } : {}),
+          ...(input.recipe ? { recipe: input.recipe } : {}),
+          ...(settings.defaultModel && !input.recipe ? { model: settings.defaultModel } : {}),
+          onProgress: (p) => progress(task, p.message, p.current, p.total, p.step === 'ready'),
+        });
+        return created;
+      } catch (err) {
+        progress(task, 'The session could not start', undefined, undefined, true);
+        throw err;
+      } finally {
+        host.sessionsChanged();
+      }
+    },
+    'sessions.stop': async ({ id }) => {
+      await (await host.terminals()).closeSession(id);
+      const s = await (await svc()).sessions.stop(id);
+      host.sessionsChanged();
+      return s;
+    },
+    'sessions.resume': async ({ id }) => {
+      const s = await (await svc()).sessions.resume(id);
+      host.sessionsChanged();
+      return s;
+    },
+    'sessions.remove': async ({ id }) => {
+      await (await host.terminals()).closeSession(id);
+      await (await svc()).sessions.remove(id);
+      host.sessionsChanged();
+      return { removed: true as const };
+    },
+
+    'timeline.query': ({ id, kinds, limit, before }) =>
+      withTimeline(id, async (t) => {
+        // The first page reads the whole history once (chain order needs it) and keeps it; the
+        // pages before it come from that copy, so 100,000 events cross in pages, fetched once.
+        const key = `${id}|${(kinds ?? []).join(',')}`;
+        let cached = before ? pages.get(key) : undefined;
+        if (!cached) {
+          cached = { events: await t.events(kinds?.length ? { kinds } : {}), at: Date.now() };
+          pages.set(key, cached);
+        }
+        const all = cached.events;
+        let end = all.length;
+        if (before) {
+          const i = all.findIndex((e) => e.id === before);
+          if (i < 0) throw new BridgeError('E_TIMELINE_CURSOR', 'That page of the timeline is no longer known.', 'Reload the timeline from its newest events.');
+          end = i;
+        }
+        const start = Math.max(0, end - (limit ?? DEFAULT_PAGE));
+        const events = all.slice(start, end);
+        return { events, more: start > 0, ...(start > 0 && events[0] ? { cursor: events[0].id } : {}) };
+      }),
+    'timeline.subscribe': async ({ id }) => {
+      const client = await (await svc()).timeline.open(id);
+      const subscription = `s-${randomBytes(6).toString('hex')}`;
+      subscriptions.set(subscription, { client });
+      try {
+        // A few seconds back: what was written while the page read its first query comes again
+        // (the page de-duplicates by event id) rather than being lost between the two.
+        const since = Math.floor(Date.now() / 1000) - 5;
+        const live = await client.subscribe({ kinds: [...KILN_KINDS], since }, (event) => {
+          if (subscriptions.has(subscription)) push(pushMessage('timeline.event', { id, subscription, event }));
+        });
+        const entry = subscriptions.get(subscription);
+        if (!entry) live.close();
+        else entry.live = live;
+      } catch (err) {
+        subscriptions.delete(subscription);
+        client.close();
+        throw err;
+      }
+      return { subscription };
+    },
+    'timeline.unsubscribe': ({ subscription }) => {
+      const s = subscriptions.get(subscription);
+      subscriptions.delete(subscription);
+      s?.live?.close();
+      s?.client.close();
+      return {};
+    },
+    'timeline.checkpoints': ({ id }) => withTimeline(id, (t) => t.checkpoints()),
+    'timeline.verify': ({ id }) => withTimeline(id, (t) => t.verify()),
+    'timeline.blob': ({ id, sha256 }) => withTimeline(id, (t) => t.blob(sha256)),
+    'timeline.diff': ({ id, commit, path }) => withTimeline(id, (t) => t.diff(commit.slice(0, 40), path)),
+    'timeline.undoPreview': ({ id, checkpoint }) => withTimeline(id, (t) => t.undoPreview(checkpoint)),
+    'timeline.undo': ({ id, checkpoint }) => withTimeline(id, (t) => t.undo(checkpoint)),
+
+    'terminal.open': async ({ id, kind, attach: existing, cols, rows }) => {
+      const registry = await host.terminals();
+      if (existing) {
+        const info = registry.list(id).find((t) => t.terminal === existing);
+        if (!info) throw new BridgeError('E_TERMINAL_GONE', `The terminal ${existing} is closed.`, 'Open a new terminal for the session.');
+        const replay = await attach(existing);
+        if (!info.exited && (info.cols !== cols || info.rows !== rows)) await registry.resize(existing, cols, rows).catch(() => undefined);
+        return { terminal: existing, replay };
+      }
+      const info = await registry.open(id, kind ?? 'shell', cols, rows);
+      const replay = await attach(info.terminal);
+      return { terminal: info.terminal, ...(replay ? { replay } : {}) };
+    },
+    'terminal.list': async ({ id }) => (await host.terminals()).list(id),
+    'terminal.write': async ({ terminal, data }) => {
+      (await host.terminals()).write(terminal, data);
+      return {};
+    },
+    'terminal.resize': async ({ terminal, cols, rows }) => {
+      await (await host.terminals()).resize(terminal, cols, rows);
+      return {};
+    },
+    'terminal.ack': async ({ terminal, bytes }) => {
+      // Acks of a terminal this window no longer views are moot (its debt was forgiven).
+      const a = attachments.get(terminal);
+      if (a) (await host.terminals()).ack(a, bytes);
+      return {};
+    },
+    'terminal.close': async ({ terminal }) => {
+      attachments.get(terminal)?.detach();
+      attachments.delete(terminal);
+      await (await host.terminals()).close(terminal);
+      return {};
     },
   };
 }

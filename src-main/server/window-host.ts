@@ -1,30 +1,187 @@
 // What every connection of one window server shares: the clients to broadcast to (the session
-// list), the one image build in flight, the terminals (they outlive a tab). Connections come and
-// go; this lives as long as the server.
-import type { WireMessage } from '../../src-shared/api/rpc';
-import type { ServicesHolder } from '../services';
+// list), the one image build in flight, the terminals (they outlive a tab), the settings and the
+// key store. Connections come and go; this lives as long as the server.
+import { pushMessage, type WireMessage } from '../../src-shared/api/rpc';
+import type { SessionSummary } from '../../src-shared/api/contract';
+import type { BuiltImage } from '../engine/images';
+import type { AppServices, ServicesHolder } from '../services';
+import { kilnPaths } from '../sessions/paths';
+import { LABEL } from '../sessions/pod-spec';
+import { FileSecretStore } from '../settings/file-secret-store';
+import type { SecretStore } from '../settings/secret-store';
+import { SettingsStore } from '../settings/settings-store';
+import { openTerminal, type Terminal } from '../terminals/terminal';
+import { TerminalRegistry } from '../terminals/registry';
+import { KilnFailure, kilnError } from '../../src-shared/errors';
 
 export interface WindowHost {
   readonly holder: ServicesHolder;
+  readonly settings: SettingsStore;
+  readonly secrets: SecretStore;
   /** Add a connection's push; returns its removal. */
   join(push: (msg: WireMessage) => void): () => void;
   broadcast(msg: WireMessage): void;
+  /** The terminals of every session (made with the services). */
+  terminals(): Promise<TerminalRegistry>;
+  /** The one runtime image build (a second caller joins the first); progress goes to every client. */
+  buildImage(): Promise<BuiltImage>;
+  readonly building: boolean;
+  /** Something changed: every client gets the session list (debounced). */
+  sessionsChanged(): void;
   close(): Promise<void>;
 }
 
-export function createWindowHost(holder: ServicesHolder): WindowHost {
+export interface WindowHostOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Default: the 0600 file in KILN_HOME (the Electron shell passes its safeStorage one). */
+  secrets?: SecretStore;
+  /** Debounce of the session-list broadcast. */
+  debounceMs?: number;
+}
+
+const AGENT_KINDS: Record<string, string[]> = {
+  // OpenCode is baked into the image and configured by the workspace container's environment.
+  opencode: ['bash', '-lc', 'exec opencode'],
+};
+
+export function createWindowHost(holder: ServicesHolder, opts: WindowHostOptions = {}): WindowHost {
+  const env = opts.env ?? process.env;
+  const paths = kilnPaths(env);
   const clients = new Set<(msg: WireMessage) => void>();
+  const settings = new SettingsStore(paths.home, { workspacesDir: paths.workspaces, defaultModel: '', theme: 'system' });
+  const secrets = opts.secrets ?? new FileSecretStore(paths.home);
+  let registry: TerminalRegistry | undefined;
+  let build: Promise<BuiltImage> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let events: NodeJS.ReadableStream | undefined;
+  let watching: AppServices | undefined;
+  let closed = false;
+
+  const broadcast = (msg: WireMessage) => {
+    for (const push of clients) push(msg);
+  };
+
+  const sessionsChanged = () => {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const services = holder.current();
+      if (!services || clients.size === 0) return;
+      void services.sessions
+        .list()
+        .then((list) => broadcast(pushMessage('sessions.changed', { sessions: list.map(summary) })))
+        .catch(() => undefined);
+    }, opts.debounceMs ?? 250);
+  };
+
+  /** Engine events of Kiln's containers: state changes the page did not cause (a crash, `docker stop`). */
+  const watch = (services: AppServices) => {
+    if (watching || closed) return;
+    watching = services;
+    void services.engine.docker
+      .getEvents({ filters: { type: ['container'], label: [LABEL.session] } })
+      .then((stream) => {
+        if (closed) return void (stream as unknown as { destroy?: () => void }).destroy?.();
+        events = stream;
+        stream.on('data', (chunk: Buffer) => {
+          for (const line of chunk.toString('utf8').split('\n')) {
+            if (!line.trim()) continue;
+            try {
+              const ev = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+              const attrs = ev.Actor?.Attributes ?? {};
+              if (/^(start|die|destroy|create|pause|unpause|kill|stop)$/.test(ev.Action ?? '')) sessionsChanged();
+              const session = attrs[LABEL.session];
+              if (session && attrs[LABEL.role] === 'workspace' && (ev.Action === 'die' || ev.Action === 'destroy')) void registry?.closeSession(session);
+            } catch {
+              // a partial line: the engine splits no JSON in practice; skip it
+            }
+          }
+        });
+        const again = () => {
+          events = undefined;
+          watching = undefined;
+          if (!closed) setTimeout(() => holder.current() && watch(holder.current()!), 5000).unref();
+        };
+        stream.on('end', again);
+        stream.on('error', again);
+      })
+      .catch(() => {
+        watching = undefined;
+      });
+  };
+
+  const openIn = async (session: string, kind: string, cols: number, rows: number): Promise<Terminal> => {
+    const services = await holder.get();
+    const cmd = kind === 'shell' ? ['bash', '-l'] : AGENT_KINDS[kind];
+    if (!cmd) {
+      throw new KilnFailure(kilnError('E_TERMINAL_KIND', `Kiln cannot open a terminal of kind "${kind}" yet.`, 'Open a shell (kind "shell") or OpenCode (kind "opencode").'));
+    }
+    const container = await services.sessions.workspaceContainer(session);
+    return openTerminal({ docker: services.engine.docker, container, cmd, user: 'agent', cwd: '/workspace', env: { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, cols, rows });
+  };
+
   return {
     holder,
+    settings,
+    secrets,
     join(push) {
       clients.add(push);
+      const services = holder.current();
+      if (services) watch(services);
       return () => clients.delete(push);
     },
-    broadcast(msg) {
-      for (const push of clients) push(msg);
+    broadcast,
+    async terminals() {
+      return (registry ??= new TerminalRegistry(openIn));
+    },
+    get building() {
+      return build !== undefined;
+    },
+    buildImage() {
+      build ??= (async () => {
+        const services = await holder.get();
+        const task = 'image.build';
+        let total = 0;
+        try {
+          const built = await services.images.build((p) => {
+            const step = /^Step (\d+)\/(\d+)/.exec(p.text ?? '');
+            if (step) total = Number(step[2]);
+            broadcast(
+              pushMessage('progress', {
+                task,
+                message: (p.text ?? '').split('\n')[0]!.slice(0, 300),
+                ...(step ? { current: Number(step[1]), total } : {}),
+              }),
+            );
+          });
+          broadcast(pushMessage('progress', { task, message: 'The runtime image is ready', ...(total ? { current: total, total } : {}), done: true }));
+          return built;
+        } catch (err) {
+          broadcast(pushMessage('progress', { task, message: 'The runtime image could not be built', done: true }));
+          throw err;
+        } finally {
+          build = undefined;
+        }
+      })();
+      return build;
+    },
+    sessionsChanged() {
+      const services = holder.current();
+      if (services) watch(services);
+      sessionsChanged();
     },
     async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      (events as unknown as { destroy?: () => void } | undefined)?.destroy?.();
       clients.clear();
+      await registry?.closeAll();
     },
   };
+}
+
+/** A session as the contract shows it (no container ids). */
+export function summary(s: SessionSummary & { containers?: unknown; problem?: unknown }): SessionSummary {
+  const { containers: _containers, ...rest } = s;
+  return rest as SessionSummary;
 }

@@ -15,6 +15,7 @@ import { LABEL, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOption
 import { prepareWorkspace } from './workspace-folder';
 import { sessionModel } from './model-endpoint';
 import type { ModelsConfig } from '../../src-shared/recipe/schema';
+import { joinModelsNetwork, ollamaContainerState, OLLAMA_NETWORK_URL } from '../models/ollama-container';
 
 export interface SessionManagerOptions {
   docker: Dockerode;
@@ -34,6 +35,15 @@ export interface CreateSessionOptions {
   recipe?: string;
   agent?: string;
   model?: string;
+  /** Steps as they happen (2 workspace folder, 3 recorder, 4 workspace container, 5 ready, of 5; step 1, the image, is the caller's). */
+  onProgress?: (p: CreateProgress) => void;
+}
+
+export interface CreateProgress {
+  step: 'workspace folder' | 'recorder' | 'workspace container' | 'ready';
+  message: string;
+  current: number;
+  total: number;
 }
 
 export interface SessionInfo extends SessionSummary {
@@ -108,8 +118,10 @@ export class SessionManager {
       recipe = check.hash;
       models = check.models;
     }
-    const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}) });
+    const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) });
 
+    const progress = opts.onProgress;
+    progress?.({ step: 'workspace folder', message: 'Preparing the workspace folder', current: 2, total: 5 });
     const ws = await prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name });
     const record: SessionRecord = {
       id,
@@ -127,8 +139,9 @@ export class SessionManager {
     // Metadata first: a host process killed mid-create leaves a session `kiln rm` can find.
     this.store.write(record);
     try {
+      progress?.({ step: 'recorder', message: 'Starting the recorder', current: 3, total: 5 });
       await this.docker.createVolume(stateVolumeSpec(record, this.spec));
-      await this.startPod(record);
+      await this.startPod(record, () => progress?.({ step: 'workspace container', message: 'Starting the workspace container', current: 4, total: 5 }));
     } catch (err) {
       // Nothing half-made stays: containers, volume, metadata (the workspace folder is the user's).
       await this.removePod(id).catch(() => undefined);
@@ -136,6 +149,7 @@ export class SessionManager {
       this.store.remove(id);
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }
+    progress?.({ step: 'ready', message: 'Ready', current: 5, total: 5 });
     return { ...(await this.get(id)), reused: false, model: record.model, notes: chosen.notes };
   }
 
@@ -265,10 +279,12 @@ export class SessionManager {
    * workspace joins the recorder's network namespace as soon as the recorder container runs;
    * it need not wait for the recorder to answer, so the two proceed side by side.
    */
-  private async startPod(record: SessionRecord): Promise<void> {
+  private async startPod(record: SessionRecord, onWorkspace?: () => void): Promise<void> {
     let pod = await inspectPod(this.docker, record.id);
     const recorderId = pod.recorder?.id ?? (await this.createOrAdopt(recorderSpec(record, this.spec))).id;
     const recorder = this.docker.getContainer(recorderId);
+    // Kiln's Ollama container is reached by name on its network (the workspace shares this namespace).
+    if (record.endpoint?.baseURL.startsWith(OLLAMA_NETWORK_URL)) await joinModelsNetwork(this.docker, recorderId);
     if (!pod.recorder?.running) await recorder.start().catch(ignoreNotModified);
     pod = await inspectPod(this.docker, record.id);
     const port = pod.recorder?.hostPort;
@@ -280,6 +296,7 @@ export class SessionManager {
         kilnError('E_RECORDER_UNHEALTHY', `The recorder of session "${record.id}" did not answer on ${url} (${(err as Error).message})${logs ? `; its last log line: ${logs}` : ''}.`, `Look at \`docker logs ${recorderName(record.id)}\`, then try \`kiln up --name ${record.id}\` again.`),
       );
     });
+    onWorkspace?.();
     const joined = this.startWorkspace(record, recorderId, pod);
     const [health, workspace] = await Promise.allSettled([healthy, joined]);
     if (health.status === 'rejected') throw health.reason;

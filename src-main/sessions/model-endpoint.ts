@@ -7,6 +7,7 @@ import { ensureContextVariant } from '../models/context-variant';
 import { DEFAULT_MODEL } from '../models/default-model';
 import { detectHostOllama, type HostOllama } from '../models/host-ollama';
 import { resolveModels } from '../models/resolve';
+import { OLLAMA_NETWORK_URL, type OllamaContainerState } from '../models/ollama-container';
 
 export interface SessionModel {
   endpoint: AgentModelEndpoint;
@@ -18,14 +19,23 @@ export async function sessionModel(opts: {
   models?: ModelsConfig;
   explicit?: string;
   detect?: () => Promise<HostOllama>;
+  /** Kiln's Ollama container: when it is the Ollama in use, the agent reaches it by name. */
+  container?: () => Promise<OllamaContainerState>;
 }): Promise<SessionModel> {
-  const host = await (opts.detect ?? (() => detectHostOllama({ timeoutMs: 1500 })))();
+  const [found, box] = await Promise.all([
+    (opts.detect ?? (() => detectHostOllama({ timeoutMs: 1500 })))(),
+    opts.container?.().catch(() => undefined),
+  ]);
+  const boxUrl = box?.state === 'running' ? box.url : undefined;
+  // The container publishes 127.0.0.1:11434, so "the host's Ollama" may be it: then use it by name.
+  const viaContainer = !!boxUrl && (!found.found || found.url === boxUrl);
+  const host: HostOllama = viaContainer && !found.found ? await detectHostOllama({ urls: [boxUrl], timeoutMs: 1500 }) : found;
   const available = { ollamaModels: host.found ? host.models.map((m) => m.name) : [], keys: [] };
   const config: ModelsConfig | undefined = opts.explicit
     ? { format: 0, default: 'chosen', models: { chosen: { provider: 'ollama', model: opts.explicit, contextLength: DEFAULT_MODEL.contextLength } } }
     : opts.models;
   const chosen = resolveModels(config, available).default;
-  const endpoint = agentEndpoint(chosen, host.found ? { ollamaUrl: host.url } : {});
+  const endpoint = agentEndpoint(chosen, host.found ? { ollamaUrl: viaContainer ? OLLAMA_NETWORK_URL : host.url } : {});
   const notes = chosen.note ? [chosen.note] : [];
   if (host.found && chosen.model.provider === 'ollama' && !chosen.needsPull) {
     // Ollama's OpenAI endpoint cannot set num_ctx: the agent asks for a variant that has it.

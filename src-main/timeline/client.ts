@@ -1,7 +1,7 @@
 // The timeline of one session: its recorder's relay (events) and HTTP API (checkpoints, undo)
 // behind one object. Construct it from a RecorderConnection (SessionManager.connection).
 import { KIND, verifyChain, type ChainReport, type NostrEvent } from '../../src-shared/events';
-import { RecorderApi, type CheckpointInfo, type CheckpointTaken, type RecorderTarget, type UndoResult } from './recorder-api';
+import { RecorderApi, type BlobContent, type FileDiff, type UndoPreview, type CheckpointInfo, type CheckpointTaken, type RecorderTarget, type UndoResult } from './recorder-api';
 import { groupByChain, inChainOrder, KILN_KINDS } from './chains';
 import { RelayClient, type Filter, type LiveSubscription } from './relay-client';
 
@@ -76,6 +76,16 @@ export class TimelineClient {
     return this.api.undo(checkpoint);
   }
 
+  blob(sha256: string): Promise<BlobContent> {
+    return this.api.blob(sha256);
+  }
+  diff(commit: string, path: string): Promise<FileDiff> {
+    return this.api.diff(commit, path);
+  }
+  undoPreview(checkpoint: string): Promise<UndoPreview> {
+    return this.api.undoPreview(checkpoint);
+  }
+
   close(): void {
     this.relay.close();
   }
@@ -109,4 +119,4 @@ function parseContent(text: string): Record<string, unknown> {
   }
 }
 
-export type { CheckpointInfo, CheckpointTaken, UndoResult, RecorderTarget, Filter, LiveSubscription };
+export type { BlobContent, FileDiff, UndoPreview, CheckpointInfo, CheckpointTaken, UndoResult, RecorderTarget, Filter, LiveSubscription };

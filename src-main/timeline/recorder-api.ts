@@ -30,6 +30,28 @@ export interface RecorderSession {
   lastRestorePoint?: string;
 }
 
+export interface BlobContent {
+  sha256: string;
+  size: number;
+  binary: boolean;
+  /** The text, when it is text and at most 4 MiB. */
+  text?: string;
+}
+export interface FileDiff {
+  path: string;
+  diff?: string;
+  binary: boolean;
+  size?: number;
+  oid?: string;
+}
+export interface UndoPreview {
+  checkpoint: string;
+  added: string[];
+  modified: string[];
+  deleted: string[];
+  truncated: boolean;
+}
+
 export interface RecorderTarget {
   /** Session id, for messages. */
   id: string;
@@ -53,6 +75,19 @@ export class RecorderApi {
   /** Restore a checkpoint (event id or commit); default: the state before the last action. */
   undo(checkpoint?: string): Promise<UndoResult> {
     return this.call('POST', '/api/undo', checkpoint ? { checkpoint } : {});
+  }
+
+  /** A blob the recorder holds (src-container/kilnd/inspect-api.ts). */
+  blob(sha256: string): Promise<BlobContent> {
+    return this.call('GET', `/api/blob/${sha256}`);
+  }
+  /** One file's diff at a checkpoint commit, against its parent. */
+  diff(commit: string, path: string): Promise<FileDiff> {
+    return this.call('GET', `/api/diff?${new URLSearchParams({ commit, path })}`);
+  }
+  /** What undo to a checkpoint (event id or commit) would change. */
+  undoPreview(checkpoint: string): Promise<UndoPreview> {
+    return this.call('GET', `/api/undo/preview?${new URLSearchParams({ checkpoint })}`);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -34,7 +34,7 @@ export const web: Command = {
       process.on('SIGTERM', stop);
     });
     const holder = lazyAppServices({ env: ctx.env });
-    const host = createWindowHost(holder);
+    const host = createWindowHost(holder, { env: ctx.env });
     const server = await startWebServer({
       port,
       rendererDir: join(REPO_ROOT, 'out', 'renderer'),

@@ -86,12 +86,18 @@ export const useTimeline = create<TimelineState>((set, get) => ({
     ids.clear();
     set({ session: id, events: [], more: false, cursor: undefined, subscription: null, error: null, loading: !!id, verify: { running: false, result: null, error: null } });
     if (!id) return;
+    // Subscribe before the page is asked, so nothing written in between is missed (duplicates
+    // are dropped by id); a failed subscription still leaves the history readable.
+    const sub = bridge.call('timeline.subscribe', { id }).then(
+      ({ subscription }) => {
+        if (get().session !== id) return void bridge.call('timeline.unsubscribe', { subscription }).catch(() => undefined);
+        set({ subscription });
+      },
+      (err) => {
+        if (get().session === id) set({ error: asKilnError(err) });
+      },
+    );
     try {
-      // Subscribe first, so nothing written between the page and the subscription is missed
-      // (duplicates are dropped by id).
-      const { subscription } = await bridge.call('timeline.subscribe', { id });
-      if (get().session !== id) return void bridge.call('timeline.unsubscribe', { subscription }).catch(() => undefined);
-      set({ subscription });
       const page = await bridge.call('timeline.query', { id, limit: PAGE });
       if (get().session !== id) return;
       get().add(page.events);
@@ -99,6 +105,7 @@ export const useTimeline = create<TimelineState>((set, get) => ({
     } catch (err) {
       if (get().session === id) set({ error: asKilnError(err), loading: false });
     }
+    await sub;
   },
 
   async loadOlder() {

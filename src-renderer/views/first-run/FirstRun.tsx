@@ -15,12 +15,13 @@ export function useFirstRunStep(sessionCount: number, sessionsLoaded: boolean): 
   const image = useApp((s) => s.image);
   const models = useApp((s) => s.models);
   const { refreshImage, refreshModels } = useApp.getState();
+  const firstRun = sessionsLoaded && sessionCount === 0;
   useEffect(() => {
-    if (engine?.ok) void refreshImage();
-  }, [engine?.ok, refreshImage]);
+    if (engine?.ok && firstRun) void refreshImage();
+  }, [engine?.ok, firstRun, refreshImage]);
   useEffect(() => {
-    if (engine?.ok && image?.present) void refreshModels();
-  }, [engine?.ok, image?.present, refreshModels]);
+    if (engine?.ok && image?.present && firstRun) void refreshModels();
+  }, [engine?.ok, image?.present, firstRun, refreshModels]);
   if (!engine || !sessionsLoaded) return 'loading';
   if (!engine.ok) return 'engine';
   if (sessionCount > 0) return 'done';

@@ -8,8 +8,12 @@
 #   4. Chromium for the browser tests (Debian's chromium)
 #   5. the runtime image kiln/runtime:<version>, rebuilt only when src-container/ or kilnd changed
 #                                                             scripts/ensure-runtime-image.ts
+#   6. ollama/ollama:latest for "Start a local model": pulled when a registry answers; where none
+#      does (this project's CI) a STAND-IN is built under that tag (the scripted model server's
+#      Ollama API, tests/fixtures/ollama-standin) so the tests can run. It runs no model: remove it
+#      (`docker rmi ollama/ollama:latest`) on a machine that should get the real image later.
 # KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium,
-# runtime-image).
+# runtime-image, ollama-standin).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/common.sh
@@ -46,9 +50,20 @@ ensure_chromium() {
   kiln_apt_install chromium
 }
 
+ensure_ollama_image() {
+  docker image inspect ollama/ollama:latest >/dev/null 2>&1 && return
+  if timeout 300 docker pull -q ollama/ollama:latest >/dev/null 2>&1; then
+    kiln_log "pulled ollama/ollama:latest"
+    return
+  fi
+  kiln_log "ollama/ollama:latest cannot be pulled: building the test stand-in under that tag (no real model server)"
+  node --import tsx tests/fixtures/ollama-standin/build.ts
+}
+
 skip deps || ensure_node_deps
 skip docker || bash scripts/ensure-docker.sh
 skip base-image || bash scripts/ensure-base-image.sh
 skip chromium || ensure_chromium
 skip runtime-image || node --import tsx scripts/ensure-runtime-image.ts
+skip ollama-standin || ensure_ollama_image
 kiln_log "setup complete"

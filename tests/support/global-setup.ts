@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevRuntimeImage } from '../../scripts/ensure-runtime-image';
+import { ensureOllamaStandin } from '../fixtures/ollama-standin/build';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (line: string) => process.stderr.write(`[kiln setup] ${line}\n`);
@@ -23,6 +24,8 @@ function runScript(name: string): void {
 export default async function setup(): Promise<void> {
   runScript('ensure-docker.sh');
   runScript('ensure-base-image.sh');
+  // ollama/ollama cannot be pulled here: a stand-in serving the scripted Ollama API, under that tag.
+  await ensureOllamaStandin(say);
   if (process.env.KILN_SKIP_RUNTIME_IMAGE === '1') return;
   process.env.KILN_TEST_RUNTIME_IMAGE = await ensureDevRuntimeImage(say);
 }

@@ -105,7 +105,7 @@ describe('the window over kiln web, on a real session', () => {
     // In chain order: the checkpoint, then the command, then its file receipt.
     const { events } = await a.call('timeline.query', { id: name });
     const command = events.findIndex((e) => e.kind === KIND.action && e.content.includes('echo hi > a.txt'));
-    const checkpoint = events.slice(0, command).findLastIndex((e) => e.kind === KIND.checkpoint);
+    const checkpoint = events.slice(0, command).map((e) => e.kind).lastIndexOf(KIND.checkpoint);
     expect(checkpoint).toBeGreaterThanOrEqual(0);
     expect(events.findIndex((e) => e.id === receipt.id)).toBeGreaterThan(command);
     before = events[checkpoint]!;

@@ -60,7 +60,9 @@ export async function createAppServices(opts: AppServicesOptions = {}): Promise<
       return buildRuntimeImage({ docker, contextDir: root, tag, ...(onProgress ? { onProgress } : {}) });
     },
   };
-  const sessions = new SessionManager({ docker, image: tag, paths: kilnPaths(env), ...(labels ? { labels } : {}) });
+  // Only a native Linux engine shows the host's owners in a bind mount as they are.
+  const matchWorkspaceOwner = found.name === 'Linux dockerd';
+  const sessions = new SessionManager({ docker, image: tag, paths: kilnPaths(env), matchWorkspaceOwner, ...(labels ? { labels } : {}) });
   const timeline: TimelineService = {
     open: async (id) => new TimelineClient(await sessions.connection(id)),
   };

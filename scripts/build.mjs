@@ -1,9 +1,12 @@
 // Builds what runs outside the TypeScript sources:
 //   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared; its npm deps come from
 //                         src-container/package.json inside the image (native ones compile there)
+//   out/cli/kiln.mjs      the `kiln` command (bin/kiln.mjs runs it while it is newer than its
+//                         sources; out/cli/inputs.json lists them), npm packages left external
 // The renderer and the Electron shell join this file with the UI issue.
-// Usage: node scripts/build.mjs [--kilnd]   (no flag: everything)
+// Usage: node scripts/build.mjs [--kilnd] [--cli]   (no flag: everything)
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -25,8 +28,45 @@ export async function buildKilnd() {
   return path.join(root, 'out/kilnd/kilnd.mjs');
 }
 
+/**
+ * The CLI as one ES module plus lazily loaded chunks (what a command needs is loaded when it
+ * runs, so `kiln --version` parses little). Writes out/cli/inputs.json: the source files the
+ * bundle was made from, which bin/kiln.mjs compares against to fall back to the sources.
+ */
+export async function buildCli() {
+  const outdir = path.join(root, 'out/cli');
+  const result = await build({
+    entryPoints: { kiln: path.join(root, 'src-main/cli/main.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules')).sort();
+  writeFileSync(path.join(outdir, 'inputs.json'), JSON.stringify({ inputs }, null, 1) + '\n');
+  return path.join(outdir, 'kiln.mjs');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const t0 = Date.now();
-  await buildKilnd();
-  console.log(`built out/kilnd in ${Date.now() - t0} ms`);
+  const flags = new Set(process.argv.slice(2));
+  const all = !flags.has('--kilnd') && !flags.has('--cli');
+  if (all || flags.has('--kilnd')) {
+    const t0 = Date.now();
+    await buildKilnd();
+    console.log(`built out/kilnd in ${Date.now() - t0} ms`);
+  }
+  if (all || flags.has('--cli')) {
+    const t0 = Date.now();
+    await buildCli();
+    console.log(`built out/cli in ${Date.now() - t0} ms`);
+  }
 }

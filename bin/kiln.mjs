@@ -1,12 +1,35 @@
 #!/usr/bin/env node
-// The `kiln` command. Runs the TypeScript sources through tsx's ESM loader, so `npx kiln` works
-// from the repository root with no build step.
-import { register } from 'tsx/esm/api';
+// The `kiln` command. Runs the CLI bundle (out/cli/kiln.mjs, built by `npm run build` and
+// `npm run setup`) while it is newer than every source it was built from; otherwise the
+// TypeScript sources through tsx's loader, so `npx kiln` works from a fresh checkout too.
+import { readFileSync, statSync } from 'node:fs';
 
-register();
+const root = new URL('../', import.meta.url);
+
+/** The bundle's URL when it is up to date, else undefined (missing, stale, or unreadable). */
+function freshBundle() {
+  try {
+    const bundle = new URL('out/cli/kiln.mjs', root);
+    const built = statSync(bundle).mtimeMs;
+    const { inputs } = JSON.parse(readFileSync(new URL('out/cli/inputs.json', root), 'utf8'));
+    for (const f of inputs) if (statSync(new URL(f, root)).mtimeMs > built) return undefined;
+    return bundle;
+  } catch {
+    return undefined;
+  }
+}
+
 let code = 1;
 try {
-  const { runCli } = await import('../src-main/cli/main.ts');
+  const bundle = freshBundle();
+  let runCli;
+  if (bundle) {
+    ({ runCli } = await import(bundle.href));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ runCli } = await import('../src-main/cli/main.ts'));
+  }
   code = await runCli(process.argv.slice(2));
 } catch (err) {
   // Only a broken installation lands here; runCli turns everything else into one line.

@@ -2,9 +2,11 @@
 //   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared; its npm deps come from
 //                         src-container/package.json inside the image (native ones compile there)
 //   out/renderer/         the UI (vite.config.ts: src-renderer/index.html, hashed assets)
-// The Electron shell joins this file with its issue.
-// Usage: node scripts/build.mjs [--kilnd] [--renderer]   (no flag: everything)
+//   out/cli/kiln.mjs      the `kiln` command (bin/kiln.mjs runs it while it is newer than its
+//                         sources; out/cli/inputs.json lists them), npm packages bundled in
+// Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli]   (no flag: everything)
 import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -32,17 +34,88 @@ export async function buildRenderer() {
   return path.join(root, 'out/renderer');
 }
 
+/**
+ * Modules the engine client loads at start but Kiln's everyday commands never call: dockerode's
+ * BuildKit session (gRPC, protobufjs) and docker-modem's ssh:// transport (ssh2), ~1 MB of code
+ * to compile at every start. Each is replaced by a stub that requires the real module (from
+ * node_modules, beside the bundle) on its first call.
+ */
+const LAZY_MODULES = [
+  { importer: /[\\/]dockerode[\\/]lib$/, spec: './session', real: 'dockerode/lib/session.js' },
+  { importer: /[\\/]docker-modem[\\/]lib$/, spec: './ssh', real: 'docker-modem/lib/ssh.js' },
+];
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    for (const m of LAZY_MODULES) {
+      const filter = new RegExp(`^${m.spec.replace(/[./]/g, '\\$&')}$`);
+      b.onResolve({ filter }, (args) => (m.importer.test(args.resolveDir) ? { path: m.real, namespace: 'lazy' } : undefined));
+    }
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      // An indirect require: esbuild leaves it to run time.
+      contents: `const load = require; module.exports = function () { return load(${JSON.stringify(args.path)}).apply(this, arguments); };`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The CLI as one ES module plus lazily loaded chunks (what a command needs is loaded when it
+ * runs, so `kiln --version` parses little). Writes out/cli/inputs.json: the source files the
+ * bundle was made from, which bin/kiln.mjs compares against to fall back to the sources.
+ */
+export async function buildCli() {
+  const outdir = path.join(root, 'out/cli');
+  rmSync(outdir, { recursive: true, force: true }); // no chunks of an older build left behind
+  const result = await build({
+    entryPoints: { kiln: path.join(root, 'src-main/cli/main.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    // npm packages bundled too: resolving and reading hundreds of small CommonJS files is most
+    // of a start. CommonJS inside an ES module needs a `require`; native addons stay outside.
+    banner: {
+      js: [
+        "import { createRequire as __kilnRequire } from 'node:module';",
+        "import { fileURLToPath as __kilnPath } from 'node:url';",
+        'const require = __kilnRequire(import.meta.url);',
+        'const __filename = __kilnPath(import.meta.url);',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      ].join(' '),
+    },
+    external: ['*.node', 'cpu-features', 'electron'],
+    plugins: [lazyModules],
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules') && !f.includes(':')).sort();
+  writeFileSync(path.join(outdir, 'inputs.json'), JSON.stringify({ inputs }, null, 1) + '\n');
+  return path.join(outdir, 'kiln.mjs');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const flags = process.argv.slice(2);
-  const all = flags.length === 0;
-  if (all || flags.includes('--kilnd')) {
+  const flags = new Set(process.argv.slice(2));
+  const all = !flags.has('--kilnd') && !flags.has('--cli') && !flags.has('--renderer');
+  if (all || flags.has('--kilnd')) {
     const t0 = Date.now();
     await buildKilnd();
     console.log(`built out/kilnd in ${Date.now() - t0} ms`);
   }
-  if (all || flags.includes('--renderer')) {
+  if (all || flags.has('--renderer')) {
     const t0 = Date.now();
     await buildRenderer();
     console.log(`built out/renderer in ${Date.now() - t0} ms`);
+  }
+  if (all || flags.has('--cli')) {
+    const t0 = Date.now();
+    await buildCli();
+    console.log(`built out/cli in ${Date.now() - t0} ms`);
   }
 }

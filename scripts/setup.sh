@@ -12,8 +12,10 @@
 #      does (this project's CI) a STAND-IN is built under that tag (the scripted model server's
 #      Ollama API, tests/fixtures/ollama-standin) so the tests can run. It runs no model: remove it
 #      (`docker rmi ollama/ollama:latest`) on a machine that should get the real image later.
+#   7. the CLI bundle out/cli/kiln.mjs (`kiln` starts without compiling TypeScript)
+#                                                             scripts/build.mjs --cli
 # KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium,
-# runtime-image, ollama-standin).
+# runtime-image, ollama-standin, cli).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/common.sh
@@ -37,10 +39,23 @@ ensure_node_deps() {
     ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
   else
     kiln_log "npm ci"
-    if ! npm ci --no-audit --no-fund; then
-      kiln_log "npm ci failed; retrying without Electron's binary download (the desktop app will not start until it is installed)"
-      ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+    local log
+    log="$(mktemp "${TMPDIR:-/tmp}/kiln-npm-ci.XXXXXX")"
+    if ! npm ci --no-audit --no-fund >"$log" 2>&1; then
+      if grep -q 'node_modules/electron' "$log" && grep -Eq 'install\.js|@electron/get' "$log"; then
+        # One sentence instead of npm's stack trace: the cause, the consequence, the way out.
+        local why
+        why="$(grep -Eo '(RequestError|HTTPError|Error): [^ ].*' "$log" | head -1 | cut -c1-120)"
+        kiln_log "Electron's binary could not be downloaded (${why:-see $log}); installing without it. Everything but the desktop window works; get it later with \`node node_modules/electron/install.js\` (ELECTRON_MIRROR selects a mirror)."
+        ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund >"$log" 2>&1 \
+          || { tail -n 20 "$log" >&2; kiln_fail E_NPM_CI "npm ci failed (log: $log)." "check the network access to the npm registry, then run \`npm run setup\` again."; }
+      else
+        tail -n 20 "$log" >&2
+        kiln_fail E_NPM_CI "npm ci failed (log: $log)." "check the network access to the npm registry, then run \`npm run setup\` again."
+      fi
     fi
+    grep -E '^(added|removed|changed|up to date)' "$log" | tail -1 | sed 's/^/[kiln] /' >&2 || true
+    rm -f "$log"
   fi
   printf '%s\n' "$want" >"$stamp"
 }
@@ -66,4 +81,5 @@ skip base-image || bash scripts/ensure-base-image.sh
 skip chromium || ensure_chromium
 skip runtime-image || node --import tsx scripts/ensure-runtime-image.ts
 skip ollama-standin || ensure_ollama_image
+skip cli || { node scripts/build.mjs --cli >/dev/null && kiln_log "CLI bundle: out/cli/kiln.mjs"; }
 kiln_log "setup complete"

@@ -18,9 +18,32 @@ start_recorder() {
   exec node --enable-source-maps "$KILND_DIR/kilnd.mjs" "$@"
 }
 
+# The agent runs as the owner of the workspace (as Dev Containers' updateRemoteUserUID does):
+# with KILN_MATCH_WORKSPACE_OWNER=1 (the host sets it for a native Linux engine, where a bind
+# mount shows the host's uids as they are), user `agent` takes the uid and gid /workspace has
+# here, so what the agent writes belongs to the folder's owner and a 0700 folder is writable.
+# A root-owned folder makes `agent` another name for uid 0: every exec names user `agent`.
+# The folder itself is never touched; only /etc/passwd, /etc/group and the agent's HOME change.
+match_workspace_owner() {
+  [ "${KILN_MATCH_WORKSPACE_OWNER:-}" = 1 ] && [ "$(id -u)" = 0 ] && [ -d /workspace ] || return 0
+  local uid gid
+  uid="$(stat -c %u /workspace)"
+  gid="$(stat -c %g /workspace)"
+  if [ "$(id -u agent)" != "$uid" ] || [ "$(id -g agent)" != "$gid" ]; then
+    groupmod --non-unique --gid "$gid" agent
+    # usermod re-owns the files in HOME that belonged to the old uid (root's stay root's).
+    usermod --non-unique --uid "$uid" --gid "$gid" agent
+    chown "$uid:$gid" /home/agent
+  fi
+}
+
 start_workspace() {
   # The agents' side: stays up for `docker exec` sessions (terminals, agents, `kiln exec`).
   # Every bash here sources /etc/kiln/hook.bash (BASH_ENV, /etc/bash.bashrc).
+  match_workspace_owner
+  # Fresh on every start (/dev/shm is a new tmpfs each time): the host waits for it before the
+  # first exec, because an exec as `agent` resolves the uid from /etc/passwd when it starts.
+  : > /dev/shm/kiln-workspace-ready
   exec sleep infinity
 }
 
@@ -37,6 +60,7 @@ start_all_in_one() {
   for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:${KILN_PORT:-7680}/health" 2>/dev/null && break; sleep 0.1; done
   echo "kiln: recorder on port ${KILN_PORT:-7680}; session token in \$KILN_SESSION_TOKEN of this container" >&2
   export KILN_RECORDER_URL="http://127.0.0.1:${KILN_PORT:-7680}" BASH_ENV=/etc/kiln/hook.bash
+  match_workspace_owner
   if [ $# -gt 0 ]; then
     runuser -u agent -- "$@" || true
   fi

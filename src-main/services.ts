@@ -1,5 +1,6 @@
 // The host core as one bag of services, constructed once and passed in (the CLI now; the IPC
 // and WebSocket servers later). Nothing here reaches for a global beyond what `options` gives.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KilnFailure } from '../src-shared/errors';
@@ -8,8 +9,19 @@ import { buildRuntimeImage, imageExists, RUNTIME_IMAGE, type BuildProgress, type
 import { SessionManager, kilnPaths } from './sessions';
 import { TimelineClient } from './timeline';
 
-/** Repository (or app resources) root: holds src-container/ and out/kilnd/. */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Repository (or app resources) root: holds src-container/ and out/kilnd/. The nearest folder
+ * up from this module that has src-container/: src-main/ from the sources, out/cli/ from the
+ * CLI bundle.
+ */
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    if (existsSync(join(d, 'src-container'))) return d;
+    if (dirname(d) === d) return join(from, '..');
+  }
+}
 
 export interface ImagesService {
   readonly tag: string;
@@ -68,7 +80,9 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
       return buildRuntimeImage({ docker, contextDir: root, tag, ...(onProgress ? { onProgress } : {}) });
     },
   };
-  const sessions = new SessionManager({ docker, image: tag, paths: kilnPaths(env), ...(labels ? { labels } : {}) });
+  // Only a native Linux engine shows the host's owners in a bind mount as they are.
+  const matchWorkspaceOwner = found.name === 'Linux dockerd';
+  const sessions = new SessionManager({ docker, image: tag, paths: kilnPaths(env), matchWorkspaceOwner, ...(labels ? { labels } : {}) });
   const timeline: TimelineService = {
     open: async (id) => new TimelineClient(await sessions.connection(id)),
   };

@@ -2,20 +2,36 @@
 // and the dangerous-mode prompt answered in advance, no update checks or telemetry, the model
 // through ANTHROPIC_BASE_URL (any Anthropic Messages endpoint: the API, a gateway, recent Ollama),
 // and the recorder hooks: PreToolUse waits for the checkpoint, PostToolUse sends the receipt.
+// The hooks live in the image's managed settings (/etc/claude-code/managed-settings.json), which
+// outrank user and project settings: a project's own hooks run beside them, never instead.
 import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, TOOL_HOOKS_ENV, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
 
 /** Claude Code's tools that change files or run commands; reads and searches need no checkpoint. */
 export const CLAUDE_MUTATING_TOOLS = ['Write', 'Edit', 'MultiEdit', 'Bash', 'NotebookEdit'] as const;
 
+/** Where Claude Code reads managed settings on Linux (highest precedence of all its settings). */
+export const CLAUDE_MANAGED_SETTINGS = '/etc/claude-code/managed-settings.json';
+
+/** The user settings: autonomy and quiet; no hooks (those are managed, see claudeManagedSettings). */
 export function claudeCodeSettings(): Record<string, unknown> {
-  const hook = (phase: 'before' | 'after', timeout: number) => [
-    { matcher: CLAUDE_MUTATING_TOOLS.join('|'), hooks: [{ type: 'command', command: hookCommand('claude-code', phase), timeout }] },
-  ];
   return {
     permissions: { defaultMode: 'bypassPermissions' },
     skipDangerousModePermissionPrompt: true,
     autoUpdates: false,
     includeCoAuthoredBy: false,
+  };
+}
+
+/**
+ * The managed settings baked into the image: the recorder hooks. Hooks of every settings file
+ * run together; `disableAllHooks: false` here outranks a project's `disableAllHooks: true`.
+ */
+export function claudeManagedSettings(): Record<string, unknown> {
+  const hook = (phase: 'before' | 'after', timeout: number) => [
+    { matcher: CLAUDE_MUTATING_TOOLS.join('|'), hooks: [{ type: 'command', command: hookCommand('claude-code', phase), timeout }] },
+  ];
+  return {
+    disableAllHooks: false,
     hooks: {
       PreToolUse: hook('before', BEFORE_HOOK_TIMEOUT_S),
       PostToolUse: hook('after', AFTER_HOOK_TIMEOUT_S),
@@ -40,7 +56,7 @@ export function claudeCodeSetup(endpoint: ModelEndpoint): AgentSetup {
     DISABLE_AUTOUPDATER: '1',
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
-    // Documented for --dangerously-skip-permissions as root; we run as `agent`, but a recipe may not.
+    // Lets --dangerously-skip-permissions run as root: the agent is root on a root-owned workspace.
     IS_SANDBOX: '1',
   };
   return {

@@ -2,8 +2,10 @@
 // Codex keeps), full access without approvals (the container is the sandbox), the workspace
 // trusted, no update check or analytics, and lifecycle hooks (on by default since Codex 0.124):
 // PreToolUse waits for the checkpoint, PostToolUse sends the receipt. Codex only runs hooks it
-// trusts; headless runs pass --dangerously-bypass-hook-trust (our own hooks, written by Kiln).
-import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, json, TOOL_HOOKS_ENV, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
+// trusts: ours are in the system layer (/etc/codex/hooks.json in the image), which Codex treats
+// as managed (trusted by policy, not switchable from the /hooks browser) and loads beside the
+// user's and the project's own hooks. Headless runs still pass --dangerously-bypass-hook-trust.
+import { AFTER_HOOK_TIMEOUT_S, AGENT_HOME, AGENT_PATH, BEFORE_HOOK_TIMEOUT_S, hookCommand, TOOL_HOOKS_ENV, WORKSPACE_DIR, type AgentSetup, type ModelEndpoint } from './setup';
 
 export const CODEX_PROVIDER_ID = 'kiln';
 /** The variable Codex reads the provider's key from (set only when there is a key). */
@@ -36,7 +38,10 @@ export function codexConfigToml(endpoint: ModelEndpoint): string {
   ].join('\n');
 }
 
-/** ~/.codex/hooks.json: no matcher, so every tool (shell, apply_patch, MCP) is checkpointed. */
+/** Codex's system config layer on Unix; hooks.json beside it is a managed hook source. */
+export const CODEX_SYSTEM_HOOKS = '/etc/codex/hooks.json';
+
+/** The system hooks.json: no matcher, so every tool (shell, apply_patch, MCP) is checkpointed. */
 export function codexHooks(): Record<string, unknown> {
   const hook = (phase: 'before' | 'after', timeout: number) => [{ hooks: [{ type: 'command', command: hookCommand('codex', phase), timeout }] }];
   return { hooks: { PreToolUse: hook('before', BEFORE_HOOK_TIMEOUT_S), PostToolUse: hook('after', AFTER_HOOK_TIMEOUT_S) } };
@@ -46,7 +51,6 @@ export function codexSetup(endpoint: ModelEndpoint): AgentSetup {
   return {
     files: [
       { path: `${AGENT_HOME}/.codex/config.toml`, content: codexConfigToml(endpoint) },
-      { path: `${AGENT_HOME}/.codex/hooks.json`, content: json(codexHooks()) },
     ],
     env: {
       PATH: AGENT_PATH,

@@ -1,10 +1,9 @@
 // OpenCode's configuration for a Kiln session, as the JSON for OPENCODE_CONFIG_CONTENT (or an
 // opencode.json): one provider for the chosen model through @ai-sdk/openai-compatible, every
-// permission allowed (the container is the sandbox), no update checks, no sharing, and the Kiln
-// recorder plugin. Pure: no Node or platform imports, so the host can use it as well.
-
-/** Where the runtime image puts the recorder plugin (see src-container/Dockerfile). */
-export const OPENCODE_PLUGIN_PATH = '/opt/kiln/agents/opencode/kiln-plugin.ts';
+// permission allowed (the container is the sandbox), no update checks, no sharing. The Kiln
+// recorder plugin is not listed here: the image installs it in OpenCode's global plugins folder
+// (see system-hooks.ts), which OpenCode always loads, whatever a project's config says.
+// Pure: no Node or platform imports, so the host can use it as well.
 /** The provider id the generated config defines; models are addressed as `kiln/<model>`. */
 export const OPENCODE_PROVIDER_ID = 'kiln';
 
@@ -35,8 +34,6 @@ export interface OpencodeConfigInput {
   providerName?: string;
   /** Model used for titles and summaries (default: the same model). */
   smallModel?: string;
-  /** Plugin file path inside the container (default OPENCODE_PLUGIN_PATH). */
-  pluginPath?: string;
 }
 
 export interface OpencodeConfig {
@@ -47,7 +44,6 @@ export interface OpencodeConfig {
   permission: 'allow';
   autoupdate: false;
   share: 'disabled';
-  plugin: string[];
 }
 
 export function opencodeConfig(input: OpencodeConfigInput): OpencodeConfig {
@@ -72,6 +68,5 @@ export function opencodeConfig(input: OpencodeConfigInput): OpencodeConfig {
     permission: 'allow',
     autoupdate: false,
     share: 'disabled',
-    plugin: [`file://${input.pluginPath ?? OPENCODE_PLUGIN_PATH}`],
   };
 }

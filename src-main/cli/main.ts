@@ -3,9 +3,8 @@
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { toKilnError, kilnError, type KilnError } from '../../src-shared/errors';
-import { createAppServices, type AppServices } from '../services';
+import type { AppServices } from '../services';
 import type { Command, CommandContext } from './command';
-import { COMMANDS } from './commands';
 import { Output, type OutputStreams } from './output';
 
 export interface CliIo extends OutputStreams {
@@ -23,16 +22,18 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
   const json = argv.includes('--json');
   const out = new Output(io, json);
   const [first, second] = argv;
-  if (!first || first === '--help' || first === '-h' || first === 'help') {
-    const cmd = first === 'help' && second ? findCommand(argv.slice(1)) : undefined;
-    io.stdout.write((cmd ? commandHelp(cmd.command) : generalHelp()) + '\n');
-    return EXIT.ok;
-  }
   if (first === '--version' || first === '-v' || first === 'version') {
     out.result({ version }, () => `kiln ${version}`);
     return EXIT.ok;
   }
-  const found = findCommand(argv);
+  // The commands (and the engine, models and timeline code they import) load only past here.
+  const { COMMANDS } = await import('./commands');
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    const cmd = first === 'help' && second ? findCommand(COMMANDS, argv.slice(1)) : undefined;
+    io.stdout.write((cmd ? commandHelp(cmd.command) : generalHelp(COMMANDS)) + '\n');
+    return EXIT.ok;
+  }
+  const found = findCommand(COMMANDS, argv);
   if (!found) {
     out.fail(kilnError('E_USAGE', `"${argv.slice(0, 2).join(' ')}" is not a kiln command.`, 'See `kiln --help`.'));
     return EXIT.usage;
@@ -53,7 +54,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
   }
 
   let services: Promise<AppServices> | undefined;
-  ctx.services = () => (services ??= createAppServices({ env: io.env }));
+  // Loaded on first use: `--version`, `--help` and usage errors never parse the engine code.
+  ctx.services = () => (services ??= import('../services').then((m) => m.createAppServices({ env: io.env })));
   try {
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (err) {
@@ -92,7 +94,7 @@ function parse(command: Command, rest: string[], io: CliIo, out: Output): Comman
   };
 }
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(COMMANDS: readonly Command[], argv: string[]): { command: Command; rest: string[] } | undefined {
   const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);
   if (two) return { command: two, rest: argv.slice(2) };
   const one = COMMANDS.find((c) => c.name === argv[0]);
@@ -109,7 +111,7 @@ export function describe(err: unknown): KilnError {
   return e;
 }
 
-function generalHelp(): string {
+function generalHelp(COMMANDS: readonly Command[]): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     `kiln ${version} — run AI agents in a local container; every action a signed receipt, everything undoable.`,

@@ -4,6 +4,7 @@
 import type Dockerode from 'dockerode';
 import type { Readable, Writable } from 'node:stream';
 import { waitExecExit } from '../terminals/exec-exit';
+import { demuxExecStream } from './demux';
 
 export interface WorkspaceExecIo {
   stdout: Writable;
@@ -30,7 +31,7 @@ export async function execInWorkspace(container: Dockerode.Container, commandLin
   });
   const stream = (await exec.start({ hijack: true, stdin: !!io.stdin })) as unknown as NodeJS.ReadWriteStream & { end(): void };
   await new Promise<void>((resolve, reject) => {
-    container.modem.demuxStream(stream, io.stdout, io.stderr);
+    demuxExecStream(stream as unknown as Readable, io.stdout, io.stderr);
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);

@@ -13,6 +13,7 @@ import { kilnPaths, type KilnPaths } from './paths';
 import { inspectPod, labelledSessionIds, podHealth, waitForHealth, type PodView, type SessionState } from './pod-state';
 import { LABEL, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
 import { prepareWorkspace } from './workspace-folder';
+import { waitForWorkspaceReady } from './workspace-ready';
 import { sessionModel } from './model-endpoint';
 import type { ModelsConfig } from '../../src-shared/recipe/schema';
 import { joinModelsNetwork, ollamaContainerState, OLLAMA_NETWORK_URL } from '../models/ollama-container';
@@ -25,6 +26,8 @@ export interface SessionManagerOptions {
   /** Extra labels on every container and volume (tests: { 'kiln.test': '1' }). */
   labels?: Record<string, string>;
   healthTimeoutMs?: number;
+  /** Give the agent the workspace folder's uid/gid (pod-spec); default: on a Linux host. */
+  matchWorkspaceOwner?: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -82,7 +85,11 @@ export class SessionManager {
     this.docker = opts.docker;
     this.paths = opts.paths ?? kilnPaths();
     this.store = new SessionStore(this.paths.sessions);
-    this.spec = { image: opts.image, extraLabels: { ...opts.labels, [LABEL.home]: this.paths.home } };
+    this.spec = {
+      image: opts.image,
+      extraLabels: { ...opts.labels, [LABEL.home]: this.paths.home },
+      matchWorkspaceOwner: opts.matchWorkspaceOwner ?? process.platform === 'linux',
+    };
     this.healthTimeoutMs = opts.healthTimeoutMs ?? 30_000;
   }
 
@@ -317,7 +324,11 @@ export class SessionManager {
       existing = { ...w, running: false };
     }
     const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, this.spec))).id;
-    if (!existing?.running) await this.docker.getContainer(id).start().catch(ignoreNotModified);
+    if (!existing?.running) {
+      const container = this.docker.getContainer(id);
+      await container.start().catch(ignoreNotModified);
+      await waitForWorkspaceReady(this.docker, container);
+    }
   }
 
   /** Create a container; if another process created it first (409), use that one. */

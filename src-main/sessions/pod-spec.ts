@@ -29,6 +29,12 @@ export const LIMITS = {
 
 export interface PodSpecOptions {
   image: string;
+  /**
+   * Give the agent the workspace folder's uid and gid (entrypoint.sh). True for a native Linux
+   * engine, where a bind mount shows the host's owners as they are; Docker Desktop, OrbStack,
+   * Colima and Podman map ownership themselves and keep the image's agent user.
+   */
+  matchWorkspaceOwner?: boolean;
   /** Extra labels on everything (tests add kiln.test=1). */
   extraLabels?: Record<string, string>;
 }
@@ -94,9 +100,12 @@ export function workspaceSpec(record: SessionRecord, recorderId: string, opts: P
     name: workspaceName(record.id),
     Image: opts.image,
     Cmd: ['workspace'],
-    User: 'agent',
+    // Root only for the entrypoint, which matches the agent user to the folder's owner; every
+    // exec (terminals, `kiln exec`, agents) names user `agent`.
+    User: 'root',
     WorkingDir: '/workspace',
     Env: [
+      ...(opts.matchWorkspaceOwner ? ['KILN_MATCH_WORKSPACE_OWNER=1'] : []),
       `KILN_RECORDER_URL=http://127.0.0.1:${RECORDER_PORT}`,
       `KILN_HOOK_TOKEN=${record.hookToken}`,
       'BASH_ENV=/etc/kiln/hook.bash',

@@ -11,6 +11,8 @@ import { RUNTIME_IMAGE } from '../../src-main/engine/images';
 import { relayAuthSecretKey, type NostrEvent } from '../../src-shared/events';
 
 export const docker = new Docker();
+/** The image under test: the one the global setup built (KILN_IMAGE names a helper's own tag). */
+export const TEST_IMAGE = process.env.KILN_TEST_RUNTIME_IMAGE ?? process.env.KILN_IMAGE ?? RUNTIME_IMAGE;
 
 export interface TestPod {
   id: string;
@@ -52,7 +54,7 @@ export async function startTestPod(opts: TestPodOptions = {}): Promise<TestPod> 
 
   const recorder = await docker.createContainer({
     name: `kiln-${id}-recorder`,
-    Image: RUNTIME_IMAGE,
+    Image: TEST_IMAGE,
     Cmd: ['recorder'],
     Labels: { ...labels, 'kiln.role': 'recorder' },
     Env: [`KILN_SESSION_TOKEN=${sessionToken}`, `KILN_HOOK_TOKEN=${hookToken}`, `KILN_SESSION_ID=${id}`, ...secretEnv, ...(opts.env ?? [])],
@@ -71,7 +73,7 @@ export async function startTestPod(opts: TestPodOptions = {}): Promise<TestPod> 
 
   const workspaceContainer = await docker.createContainer({
     name: `kiln-${id}-workspace`,
-    Image: RUNTIME_IMAGE,
+    Image: TEST_IMAGE,
     Cmd: ['workspace'],
     User: 'agent',
     WorkingDir: '/workspace',

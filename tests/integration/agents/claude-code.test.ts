@@ -26,9 +26,13 @@ describe('Claude Code in a pod', () => {
     await server?.close();
   });
 
-  it('writes a file: pre-tool checkpoint, tool receipt, file receipt in order; undo removes it', async () => {
+  it('writes a file: pre-tool checkpoint, tool receipt, file receipt in order; undo removes it — beside the project\'s own hooks', async () => {
     const setup = claudeCodeSetup({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${server.port}` });
     await writeHomeFiles(pod.workspaceContainer, setup.files);
+    // The project brings its own hooks: they run beside the recorder's (managed settings), not instead.
+    const projectHook = (name: string) => [{ matcher: 'Write', hooks: [{ type: 'command', command: `echo ${name} >> /tmp/project-hooks.log` }] }];
+    fs.mkdirSync(path.join(pod.workspace, '.claude'));
+    fs.writeFileSync(path.join(pod.workspace, '.claude', 'settings.json'), JSON.stringify({ hooks: { PreToolUse: projectHook('pre'), PostToolUse: projectHook('post') } }));
     const run = await execIn(pod.workspaceContainer, ['env', ...envList(setup.env), ...setup.headless('Create hello.txt saying hi')]);
     expect(run.exitCode, run.stderr + run.stdout.slice(-2000)).toBe(0);
     // stream-json: the final result line carries the model's last answer.
@@ -41,6 +45,8 @@ describe('Claude Code in a pod', () => {
     expect(JSON.stringify((main[0]!.body as { tools?: unknown }).tools)).toContain('"Write"');
     expect(server.remaining()).toBe(0);
 
+    const log = await execIn(pod.workspaceContainer, ['cat', '/tmp/project-hooks.log']);
+    expect(log.stdout).toBe('pre\npost\n');
     const tool = await expectCheckpointedWrite(pod, 'claude-code', 'hello.txt');
     expect(tool).toMatchObject({ tool: 'Write', ok: true });
     expect(tool.input).toMatchObject({ file_path: '/workspace/hello.txt' });

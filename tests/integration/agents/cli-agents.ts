@@ -8,9 +8,8 @@ import { expect } from 'vitest';
 import Docker from 'dockerode';
 import { installAgent } from '../../../src-main/agents/install';
 import { AGENTS_MOUNT, AGENTS_VOLUME, type InstallableAgent } from '../../../src-main/agents/versions';
-import { RUNTIME_IMAGE } from '../../../src-main/engine/images';
 import type { NostrEvent } from '../../../src-shared/events';
-import { bySeq, startTestPod, type TestPod } from '../../support/pod';
+import { bySeq, startTestPod, TEST_IMAGE, type TestPod } from '../../support/pod';
 import { bridgeGateway } from '../../support/network';
 import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 
@@ -36,7 +35,7 @@ export const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string
 /** Installs the agent into the shared volume (a no-op when present) and starts a pod that mounts it. */
 export async function podWithAgent(agent: InstallableAgent, prefix: string): Promise<{ pod: TestPod; progress: string[] }> {
   const progress: string[] = [];
-  await installAgent({ docker: new Docker(), agent, image: RUNTIME_IMAGE, onProgress: (p) => progress.push(p.text) });
+  await installAgent({ docker: new Docker(), agent, image: TEST_IMAGE, onProgress: (p) => progress.push(p.text) });
   const pod = await startTestPod({ prefix, workspaceBinds: [`${AGENTS_VOLUME}:${AGENTS_MOUNT}:ro`] });
   // Something to checkpoint: a pre-tool checkpoint of an unchanged tree is the start one.
   fs.writeFileSync(path.join(pod.workspace, 'README.md'), '# demo\n');

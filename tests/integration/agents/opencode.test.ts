@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from '../../fixtures/model-server';
 import { bySeq, execIn, startTestPod, type TestPod } from '../../support/pod';
-import { scriptedWrite } from './cli-agents';
+import { expectCheckpointedWrite, scriptedWrite } from './cli-agents';
 import { opencodeConfig, OPENCODE_ENV } from '../../../src-main/agents/opencode';
 import type { NostrEvent } from '../../../src-shared/events';
 
@@ -107,5 +107,50 @@ describe('OpenCode in a pod', () => {
     } finally {
       await keys.close();
     }
+  });
+});
+
+// A project that brings its own OpenCode configuration (a plugin list in opencode.json and a
+// plugin in .opencode/plugins/) gets its plugins added to the recorder's, never instead of it:
+// the recorder plugin lives in OpenCode's global plugins folder in the image.
+const PROJECT_PLUGIN = `import { appendFileSync } from 'node:fs';
+export const ProjectPlugin = async () => ({
+  'tool.execute.before': async (input) => { appendFileSync('/tmp/project-plugins.log', 'listed ' + input.tool + '\\n'); },
+});
+`;
+const LOCAL_PLUGIN = PROJECT_PLUGIN.replace('ProjectPlugin', 'LocalPlugin').replace('listed ', 'local ');
+
+describe('OpenCode in a pod, with a project\'s own opencode.json and plugins', () => {
+  let server: ModelServer;
+  let pod: TestPod;
+  let gateway: string;
+
+  beforeAll(async () => {
+    ({ server, gateway } = await scriptedWrite({ name: 'write', arguments: { filePath: '/workspace/hello.txt', content: 'hi\n' } }, 'Writing hello'));
+    pod = await startTestPod({ prefix: 'ocp' });
+  });
+  afterAll(async () => {
+    await pod?.remove();
+    await server?.close();
+  });
+
+  it('still takes the checkpoint before the tool, and runs the project\'s plugins too', async () => {
+    const ws = pod.workspace;
+    fs.writeFileSync(path.join(ws, 'README.md'), '# demo\n');
+    fs.mkdirSync(path.join(ws, 'tools'));
+    fs.writeFileSync(path.join(ws, 'tools', 'project-plugin.ts'), PROJECT_PLUGIN);
+    fs.mkdirSync(path.join(ws, '.opencode', 'plugins'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.opencode', 'plugins', 'local.ts'), LOCAL_PLUGIN);
+    fs.writeFileSync(path.join(ws, 'opencode.json'), JSON.stringify({ $schema: 'https://opencode.ai/config.json', plugin: ['file:///workspace/tools/project-plugin.ts'] }));
+    const config = opencodeConfig({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${server.port}/v1`, contextLength: 65536 });
+    const env = Object.entries({ ...OPENCODE_ENV, OPENCODE_CONFIG_CONTENT: JSON.stringify(config) }).map(([k, v]) => `${k}=${v}`);
+    const run = await execIn(pod.workspaceContainer, ['env', ...env, 'opencode', 'run', 'Create hello.txt saying hi']);
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    expect(server.remaining()).toBe(0);
+
+    const log = await execIn(pod.workspaceContainer, ['cat', '/tmp/project-plugins.log']);
+    expect(log.stdout).toContain('listed write');
+    expect(log.stdout).toContain('local write');
+    await expectCheckpointedWrite(pod, 'opencode', 'hello.txt');
   });
 });

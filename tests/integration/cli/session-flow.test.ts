@@ -1,7 +1,7 @@
 // Issue 4's flow through the real CLI, real engine, real runtime image:
 // up → exec a file change → timeline (checkpoint, command, file receipts) → undo → verify → down,
 // then resume without a second pod, and rm (workspace folder kept).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, KilnSandbox } from './kiln-process';
@@ -48,7 +48,8 @@ describe('kiln CLI: a session from up to rm', () => {
     // Nothing of the host's but the workspace; the shared agent installs come read-only.
     expect(ws.Mounts.filter((m) => m.Type === 'bind').map((m) => m.Destination)).toEqual(['/workspace']);
     expect(ws.Mounts.filter((m) => m.Type !== 'bind').map((m) => [m.Destination, m.RW])).toEqual([['/opt/kiln/agent-installs', false]]);
-    expect(ws.Config.User).toBe('agent');
+    // Root only for the entrypoint (it matches user `agent` to the folder's owner); execs name `agent`.
+    expect(ws.Config.User).toBe('root');
     expect(ws.Config.Env.join('\n')).not.toContain(token('KILN_SESSION_TOKEN'));
     expect(ws.Config.Env).toContain('BASH_ENV=/etc/kiln/hook.bash');
   });
@@ -104,9 +105,10 @@ describe('kiln CLI: a session from up to rm', () => {
     expect(r.data.events).toBeGreaterThanOrEqual(4);
   });
 
-  it('kiln exec runs in /workspace as agent, streams stdout and stderr apart, passes the exit code', async () => {
-    const io = await k.run(['exec', name, '--', 'echo out; echo err >&2; whoami; pwd']);
-    expect(io.stdout).toBe('out\nagent\n/workspace\n');
+  it('kiln exec runs in /workspace as the folder\'s owner, streams stdout and stderr apart, passes the exit code', async () => {
+    const io = await k.run(['exec', name, '--', 'echo out; echo err >&2; id -u; pwd']);
+    // This test runs as root, so the folder Kiln made is root's, and so is the agent.
+    expect(io.stdout).toBe(`out\n${statSync(s.workspace).uid}\n/workspace\n`);
     expect(io.stderr).toBe('err\n');
     expect((await k.run(['exec', name, '--', 'exit 3'])).code).toBe(3);
   });

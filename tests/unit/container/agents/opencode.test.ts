@@ -4,12 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KilnRecorder } from '../../../../src-container/agents/opencode/kiln-plugin';
-import { opencodeConfig, OPENCODE_PLUGIN_PATH } from '../../../../src-main/agents/opencode';
+import { opencodeConfig } from '../../../../src-main/agents/opencode';
 
 interface Hit { path: string; auth: string | undefined; body: Record<string, unknown>; at: number }
 
 describe('opencodeConfig', () => {
-  it('one openai-compatible provider with limits, everything allowed, no updates or sharing, the plugin', () => {
+  it('one openai-compatible provider with limits, everything allowed, no updates or sharing', () => {
     const c = opencodeConfig({ model: 'qwen2.5-coder:7b-kiln64k', baseURL: 'http://host.docker.internal:11434/v1', contextLength: 65536 });
     expect(c).toMatchObject({
       model: 'kiln/qwen2.5-coder:7b-kiln64k',
@@ -17,10 +17,11 @@ describe('opencodeConfig', () => {
       permission: 'allow',
       autoupdate: false,
       share: 'disabled',
-      plugin: [`file://${OPENCODE_PLUGIN_PATH}`],
       provider: { kiln: { npm: '@ai-sdk/openai-compatible', options: { baseURL: 'http://host.docker.internal:11434/v1' }, models: { 'qwen2.5-coder:7b-kiln64k': { tool_call: true, limit: { context: 65536, output: 8192 } } } } },
     });
     expect(JSON.stringify(c)).not.toContain('apiKey');
+    // The recorder plugin comes from the global plugins folder, so a config cannot drop it.
+    expect(c).not.toHaveProperty('plugin');
     const cloud = opencodeConfig({ model: 'm', smallModel: 's', baseURL: 'https://api.example.com/v1', contextLength: 128000, apiKey: '{env:EXAMPLE_KEY}' });
     expect(cloud.provider.kiln).toMatchObject({ options: { apiKey: '{env:EXAMPLE_KEY}' }, models: { m: {}, s: {} } });
     expect(cloud.small_model).toBe('kiln/s');

@@ -36,6 +36,15 @@ describe('pod spec', () => {
     expect(JSON.stringify(spec)).not.toMatch(/docker\.sock/);
   });
 
+  it('matches the agent to the folder owner only where the engine shows host owners as they are', () => {
+    const native = workspaceSpec(record, 'r', { ...opts, matchWorkspaceOwner: true });
+    expect(envOf(native.Env).KILN_MATCH_WORKSPACE_OWNER).toBe('1');
+    // The entrypoint needs root to rename uids; execs name user `agent` themselves.
+    expect(native.User).toBe('root');
+    const vm = workspaceSpec(record, 'r', { ...opts, matchWorkspaceOwner: false });
+    expect(envOf(vm.Env).KILN_MATCH_WORKSPACE_OWNER).toBeUndefined();
+  });
+
   it('configures no agent for a record without an endpoint (older sessions)', () => {
     const { endpoint: _e, ...old } = record;
     expect(envOf(workspaceSpec(old, 'r', opts).Env).OPENCODE_CONFIG_CONTENT).toBeUndefined();

@@ -13,7 +13,7 @@
 // time it is the "before" of something, so every change has a restore point just above it.
 import type { Checkpoint, CheckpointChange, CheckpointStore, Skipped } from './checkpoints';
 import type { EventStore } from './store';
-import { MAX_INLINE_DIFF_BYTES, type ActionInput, type ChangedFile, type CheckpointInput, type NostrEvent, type SessionWriter, type Written } from '../../src-shared/events';
+import { MAX_INLINE_DIFF_BYTES, type ChangedFile, type CheckpointInput, type NostrEvent, type SessionWriter, type Written } from '../../src-shared/events';
 
 export interface RecorderOptions {
   store: EventStore;

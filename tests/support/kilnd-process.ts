@@ -45,6 +45,11 @@ export class KilndProcess {
     return k;
   }
 
+  /** The kilnd process id (for SIGSTOP/SIGCONT: a recorder that is alive but not answering). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

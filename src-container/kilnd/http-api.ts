@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Recorder } from './recorder';
+import type { CommandEnd, Recorder } from './recorder';
 import type { EventStore } from './store';
 import { inspectRoute } from './inspect-api';
 
@@ -40,18 +40,36 @@ export function createRequestHandler(opts: HttpApiOptions): http.RequestListener
   const query = (url: URL, name: string) => url.searchParams.get(name) ?? undefined;
   const int = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined);
 
+  // The shell hook speaks raw HTTP over bash's /dev/tcp: the command is the body, the rest are
+  // headers (X-Kiln-Cwd-Bytes: the body's first N bytes are the cwd). `?cwd=&exit=&ms=` still works.
+  const commandOf = (req: http.IncomingMessage, url: URL, body: Buffer): CommandEnd => {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const cwdBytes = int(header('x-kiln-cwd-bytes'));
+    let cwd = query(url, 'cwd');
+    let command = body;
+    if (cwdBytes !== undefined && cwdBytes >= 0 && cwdBytes <= body.length) {
+      cwd = body.subarray(0, cwdBytes).toString('utf8');
+      command = body.subarray(cwdBytes);
+    }
+    const exitCode = int(header('x-kiln-exit') ?? query(url, 'exit'));
+    const durationMs = int(header('x-kiln-ms') ?? query(url, 'ms'));
+    return {
+      command: command.toString('utf8'),
+      ...(cwd ? { cwd } : {}),
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(durationMs !== undefined ? { durationMs } : {}),
+    };
+  };
+
   const hooks: Record<string, Route> = {
+    // Waits for the checkpoint (however long: the hook waits too); a no-op answers at once.
     'POST /hooks/command/start': async () => recorder.beforeAction('pre-command'),
-    'POST /hooks/command/end': async (_req, url, body) => {
-      const exitCode = int(query(url, 'exit'));
-      const durationMs = int(query(url, 'ms'));
-      const cwd = query(url, 'cwd');
-      await recorder.afterCommand({
-        command: body.toString('utf8'),
-        ...(cwd ? { cwd } : {}),
-        ...(exitCode !== undefined ? { exitCode } : {}),
-        ...(durationMs !== undefined ? { durationMs } : {}),
-      });
+    // Acknowledged at once: the receipt and the capture of what changed follow on the queue.
+    'POST /hooks/command/end': async (req, url, body) => {
+      recorder.afterCommand(commandOf(req, url, body));
       return { ok: true };
     },
     'POST /hooks/tool/before': async (_req, _url, body) => {
@@ -59,14 +77,20 @@ export function createRequestHandler(opts: HttpApiOptions): http.RequestListener
       return recorder.beforeAction('pre-tool');
     },
     'POST /hooks/tool/after': async (_req, _url, body) => {
-      const call = parseJson(ToolAfter, body);
-      await recorder.afterTool(call);
+      recorder.afterTool(parseJson(ToolAfter, body));
       return { ok: true };
     },
     'POST /hooks/message': async (_req, _url, body) => {
       const m = parseJson(Message, body);
       await recorder.message(m.from, m.text, m.to);
       return { ok: true };
+    },
+    // The hooks' list of commands that ran while the recorder was unreachable, one per line:
+    // "<epoch seconds> <start|end> <command, newlines as \n>".
+    'POST /hooks/unprotected': async (_req, _url, body) => {
+      const commands = parseUnprotected(body.toString('utf8'));
+      await recorder.unprotected(commands);
+      return { ok: true, recorded: commands.length };
     },
   };
 
@@ -77,6 +101,12 @@ export function createRequestHandler(opts: HttpApiOptions): http.RequestListener
         const content = safeJson(ev.content);
         return { id: ev.id, commit: ev.tags.find((t) => t[0] === 'r')?.[1], created_at: ev.created_at, reason: content.reason, files: content.files };
       }),
+    // Waits until every receipt queued before the call is signed and stored: hooks answer
+    // before their capture is written, so readers (`kiln exec`, tests) wait here, not in the hook.
+    'GET /api/settled': async () => {
+      await recorder.settled();
+      return { actions: recorder.actionCount };
+    },
     'POST /api/checkpoint': async () => {
       const cp = await recorder.checkpointNow();
       return { commit: cp.commit, files: cp.files, ms: Math.round(cp.ms * 10) / 10, unchanged: cp.unchanged };
@@ -116,6 +146,19 @@ function toHttpError(err: unknown): HttpError {
   const { code, hint } = err as { code?: unknown; hint?: unknown };
   const c = typeof code === 'string' ? code : 'internal';
   return new HttpError(STATUS_BY_CODE[c] ?? 500, c, err instanceof Error ? err.message : String(err), typeof hint === 'string' ? hint : undefined);
+}
+
+/** Lines "<epoch> <phase> <command>" (a bare command line is accepted too). */
+export function parseUnprotected(text: string): { at?: number; phase: string; command: string }[] {
+  const out: { at?: number; phase: string; command: string }[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const m = /^(\d+) (start|end) (.*)$/s.exec(line);
+    const raw = m ? m[3]! : line;
+    const command = raw.replace(/\\n/g, '\n');
+    out.push(m ? { at: Number(m[1]), phase: m[2]!, command } : { phase: 'start', command });
+  }
+  return out;
 }
 
 /** A checkpoint named by its event id or by its commit. */

@@ -1,15 +1,19 @@
 // The recorder: turns hook calls and watcher changes into an ordered chain of signed receipts.
 //
-// Every operation runs on one queue, so the chain's order is the order things happened:
-//   before an action   [file receipts of unattributed changes] → checkpoint → (the action runs)
-//   after a command    command receipt → file receipts of what it changed
-//   after a tool call  tool receipt → file receipts
-//   watcher (quiet)    checkpoint of the state before → file receipts
-// A state gets its checkpoint event the first time it is the "before" of something, so every
-// change in the timeline has a restore point just above it, and undo is one click to any of them.
-import type { Checkpoint, CheckpointStore } from './checkpoints';
+// Two queues keep the chain's order the order things happened, without making a checkpoint wait
+// for signatures: the checkpoint queue takes snapshots (and undo) one at a time and answers as
+// soon as the commit is in the shadow repository; each step then hands its receipts to the
+// receipt queue, which signs and stores them in the same order.
+//   before an action   [changes receipt of unattributed changes] → checkpoint → (the action runs)
+//   after a command    command receipt → one changes receipt of what it changed (cause: the command)
+//   after a tool call  tool receipt → one changes receipt
+//   watcher (quiet)    checkpoint of the state before → one changes receipt
+// Receipts scale with actions, not files: a command that makes 50,000 files is one `changes`
+// receipt (the list past the event size in a blob). A state gets its checkpoint event the first
+// time it is the "before" of something, so every change has a restore point just above it.
+import type { Checkpoint, CheckpointChange, CheckpointStore, Skipped } from './checkpoints';
 import type { EventStore } from './store';
-import type { ActionInput, CheckpointInput, NostrEvent, SessionWriter, Written } from '../../src-shared/events';
+import { MAX_INLINE_DIFF_BYTES, type ChangedFile, type CheckpointInput, type NostrEvent, type SessionWriter, type Written } from '../../src-shared/events';
 
 export interface RecorderOptions {
   store: EventStore;
@@ -48,13 +52,18 @@ export function storeWritten(store: EventStore, written: Written): NostrEvent {
 }
 
 export class Recorder {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Snapshots and restores, one at a time; never waits for the receipt queue. */
+  private cpQueue: Promise<unknown> = Promise.resolve();
+  /** Signing and storing, in the order the checkpoint queue handed the work over. */
+  private rxQueue: Promise<unknown> = Promise.resolve();
   /** Commits known to have a checkpoint event in this chain (a cache of the store; see isMarked). */
   private readonly marked = new Set<string>();
   /** The last checkpoint result per commit we may still need to describe (its parent, files, ms). */
   private readonly recent = new Map<string, Checkpoint>();
   /** Leases of hooked actions in flight (start time); the watcher waits while any is live. */
   private readonly inFlight: number[] = [];
+  /** Skipped files already reported (path → size), so a big file is one error, not one per capture. */
+  private readonly reportedSkips = new Map<string, number | undefined>();
   private actions = 0;
   private lastBefore: string | null = null;
   private debounce: NodeJS.Timeout | null = null;
@@ -71,9 +80,9 @@ export class Recorder {
     const session = { '#E': [opts.writer.position.startId] };
     this.actions = opts.store.count({ kinds: [4601], ...session });
     for (const ev of opts.store.query({ kinds: [4601], ...session, limit: 100 })) {
-      // Command and tool receipts name the checkpoint taken before them (file receipts, the one after).
+      // Command and tool receipts name the checkpoint taken before them (change receipts, the one after).
       const { type, checkpoint } = JSON.parse(ev.content) as { type?: unknown; checkpoint?: unknown };
-      if (type !== 'file' && typeof checkpoint === 'string') {
+      if (type !== 'file' && type !== 'changes' && typeof checkpoint === 'string') {
         this.lastBefore = checkpoint;
         break;
       }
@@ -88,12 +97,17 @@ export class Recorder {
     return this.lastBefore;
   }
 
+  /** Resolves once every receipt handed over so far is signed and stored (readers, tests, close). */
+  settled(): Promise<void> {
+    return this.cpQueue.then(() => this.rxQueue).then(() => undefined, () => undefined);
+  }
+
   /** Records the session's first state so it can always be restored. */
   start(): Promise<Checkpoint> {
-    return this.serial(async () => {
+    return this.snapshot(async (receipts) => {
       const cp = await this.opts.checkpoints.takeCheckpoint('start');
       this.remember(cp);
-      this.mark(cp.commit, 'start');
+      receipts(() => this.mark(cp.commit, 'start'));
       return cp;
     });
   }
@@ -105,67 +119,98 @@ export class Recorder {
     this.debounce = setTimeout(() => {
       this.debounce = null;
       if (this.hasLiveAction()) return this.noteChangeLater();
-      void this.serial(() => this.capture()).catch((err) => this.log(`watcher capture failed: ${String(err)}`));
+      void this.snapshot((receipts) => this.capture(receipts)).catch((err) => this.log(`watcher capture failed: ${String(err)}`));
     }, this.debounceMs);
   }
 
-  /** Before a mutating action: a checkpoint of the present, taken and recorded before it runs. */
-  beforeAction(reason: CheckpointReason): Promise<{ commit: string; eventId: string | null }> {
+  /**
+   * Before a mutating action: a checkpoint of the present, committed before the action runs.
+   * Answers as soon as the commit exists; its receipts are signed afterwards, in order. When
+   * nothing changed since the last checkpoint (the watcher knows) it answers at once.
+   */
+  beforeAction(reason: CheckpointReason): Promise<{ commit: string }> {
     this.inFlight.push(Date.now());
-    return this.serial(async () => {
-      const cp = await this.capture(reason);
-      const eventId = this.mark(cp.commit, reason);
+    return this.snapshot(async (receipts) => {
+      const cp = await this.capture(receipts, reason, { flush: 'when-dirty' });
       this.lastBefore = cp.commit;
-      return { commit: cp.commit, eventId };
+      receipts(() => this.mark(cp.commit, reason));
+      return { commit: cp.commit };
     });
   }
 
-  afterCommand(end: CommandEnd): Promise<void> {
+  /**
+   * After a command line. Returns once the work is queued (the hook does not wait for the
+   * capture): the command receipt and then its changes follow in order; `settled()` waits for them.
+   */
+  afterCommand(end: CommandEnd): void {
     this.endLease();
-    return this.serial(async () => {
-      this.write(this.opts.writer.action({ type: 'command', ...end, ...(this.lastBefore ? { checkpoint: this.lastBefore } : {}) }));
-      await this.capture();
-    });
+    const checkpoint = this.lastBefore;
+    void this.snapshot(async (receipts) => {
+      let cause: string | undefined;
+      receipts(() => { cause = this.write(this.opts.writer.action({ type: 'command', ...end, ...(checkpoint ? { checkpoint } : {}) })).id; });
+      await this.capture(receipts, 'watcher', {}, () => cause);
+    }).catch((err) => this.log(`command capture failed: ${String(err)}`));
   }
 
-  afterTool(call: ToolCall): Promise<void> {
+  /** After a tool call; queued like afterCommand. */
+  afterTool(call: ToolCall): void {
     this.endLease();
-    return this.serial(async () => {
-      this.write(this.opts.writer.action({ type: 'tool', phase: 'after', ...call, ...(this.lastBefore ? { checkpoint: this.lastBefore } : {}) }));
-      await this.capture();
-    });
+    const checkpoint = this.lastBefore;
+    void this.snapshot(async (receipts) => {
+      let cause: string | undefined;
+      receipts(() => { cause = this.write(this.opts.writer.action({ type: 'tool', phase: 'after', ...call, ...(checkpoint ? { checkpoint } : {}) })).id; });
+      await this.capture(receipts, 'watcher', {}, () => cause);
+    }).catch((err) => this.log(`tool capture failed: ${String(err)}`));
   }
 
   message(from: string, text: string, to?: string): Promise<void> {
-    return this.serial(async () => {
-      this.write(this.opts.writer.action({ type: 'message', from, text, ...(to ? { to } : {}) }));
+    return this.snapshot(async (receipts) => {
+      receipts(() => void this.write(this.opts.writer.action({ type: 'message', from, text, ...(to ? { to } : {}) })));
+    });
+  }
+
+  /**
+   * Commands that ran while the recorder could not be reached (the hooks kept a list): one error
+   * receipt naming every one of them, so no command ran unprotected without a trace.
+   */
+  unprotected(commands: { at?: number; phase: string; command: string }[]): Promise<void> {
+    if (commands.length === 0) return Promise.resolve();
+    return this.snapshot(async (receipts) => {
+      const lines = commands.map((c) => `${c.at ? new Date(c.at * 1000).toISOString() : 'unknown time'} ${c.phase === 'end' ? '(end not recorded) ' : ''}${c.command}`);
+      receipts(() => void this.write(this.opts.writer.error({
+        what: `${commands.length} ${commands.length === 1 ? 'command' : 'commands'} ran without a checkpoint while the recorder could not be reached: ${commands.map((c) => c.command).join(' ; ')}`,
+        attempted: lines.join('\n'),
+        code: 'unrecorded-commands',
+      })));
     });
   }
 
   /** A checkpoint on request (the CLI's `kiln checkpoint`). */
   checkpointNow(): Promise<Checkpoint> {
-    return this.serial(async () => {
-      const cp = await this.capture('manual');
-      this.mark(cp.commit, 'manual');
+    return this.snapshot(async (receipts) => {
+      const cp = await this.capture(receipts, 'manual');
+      receipts(() => this.mark(cp.commit, 'manual'));
       return cp;
     });
   }
 
   /** Undo: restore the workspace to `target` (default: before the last action). Undoable. */
   undo(target?: string): Promise<{ restored: string; before: string; changed: number; ms: number }> {
-    return this.serial(async () => {
+    return this.snapshot(async (receipts) => {
       const commit = target ?? this.lastBefore;
       if (!commit) throw Object.assign(new Error('There is no action to undo yet.'), { code: 'nothing-to-undo' });
-      await this.capture('undo');
+      await this.capture(receipts, 'undo');
       const result = await this.opts.checkpoints.restoreCheckpoint(commit);
       this.remember(result.before);
-      this.mark(result.before.commit, 'undo');
-      this.write(this.opts.writer.action({
-        type: 'git',
-        operation: 'undo',
-        detail: `restored ${commit} (before: ${result.before.commit}; ${result.changed} files changed${result.failed.length ? `; ${result.failed.length} failed` : ''})`,
-      }));
-      this.marked.add(result.checkpoint); // same tree as `commit`, which has its event already
+      receipts(() => {
+        this.mark(result.before.commit, 'undo');
+        this.write(this.opts.writer.action({
+          type: 'git',
+          operation: 'undo',
+          detail: `restored ${commit} (before: ${result.before.commit}; ${result.changed} files changed${result.failed.length ? `; ${result.failed.length} failed` : ''})`,
+        }));
+        this.marked.add(result.checkpoint); // same tree as `commit`, which has its event already
+      });
       return { restored: commit, before: result.before.commit, changed: result.changed, ms: result.ms };
     });
   }
@@ -173,39 +218,87 @@ export class Recorder {
   /** Writes session end after everything queued has been recorded. */
   async close(outcome: 'stopped' | 'completed' | 'crashed', startedAt: number): Promise<void> {
     if (this.debounce) clearTimeout(this.debounce);
-    await this.serial(async () => {
-      await this.capture().catch(() => undefined);
-      if (!this.opts.writer.ended) {
-        this.write(this.opts.writer.end({ durationMs: Date.now() - startedAt, actions: this.actions, outcome }));
-      }
+    await this.snapshot(async (receipts) => {
+      await this.capture(receipts).catch(() => undefined);
+      receipts(() => {
+        if (!this.opts.writer.ended) this.write(this.opts.writer.end({ durationMs: Date.now() - startedAt, actions: this.actions, outcome }));
+      });
     });
+    await this.settled();
     this.closed = true;
   }
 
-  /** Snapshot the present; record receipts for changes since the last snapshot. */
-  private async capture(reason: CheckpointReason = 'watcher'): Promise<Checkpoint> {
-    const cp = await this.opts.checkpoints.takeCheckpoint(reason);
-    if (cp.unchanged || cp.changes.length === 0) return cp;
+  /**
+   * Snapshot the present; hand the receipts for what changed since the last snapshot to the
+   * receipt queue: the parent's checkpoint event (if it has none yet), then ONE changes receipt.
+   */
+  private async capture(receipts: Receipts, reason: CheckpointReason = 'watcher', opts: { flush?: 'when-dirty' } = {}, cause: () => string | undefined = () => undefined): Promise<Checkpoint> {
+    const cp = opts.flush === 'when-dirty'
+      ? await this.opts.checkpoints.takeCheckpoint(reason, { flush: 'when-dirty' })
+      : await this.opts.checkpoints.takeCheckpoint(reason);
+    const newSkips = this.newSkips(cp.skipped);
+    if (cp.unchanged || cp.changes.length === 0) {
+      if (newSkips.length) receipts(() => this.writeSkips(newSkips));
+      return cp;
+    }
     this.remember(cp);
-    if (cp.parent) this.mark(cp.parent, 'watcher');
-    for (const change of cp.changes) {
-      const diff = change.binary ? null : await this.opts.checkpoints.diffFor(change).catch(() => null);
-      const file: ActionInput = {
-        type: 'file',
+    // Diffs are read now, on the checkpoint side, while the blobs are hot: only up to the budget.
+    const files = await this.describe(cp.changes);
+    receipts(() => {
+      if (cp.parent) this.mark(cp.parent, 'watcher');
+      const c = cause();
+      this.write(this.opts.writer.action({
+        type: 'changes',
+        files,
+        total: cp.changes.length,
+        checkpoint: cp.commit,
+        ...(cp.parent ? { parent: cp.parent } : {}),
+        ...(c ? { cause: c } : {}),
+      }));
+      if (newSkips.length) this.writeSkips(newSkips);
+    });
+    return cp;
+  }
+
+  /** Every changed file, with its diff inline while the diffs fit MAX_INLINE_DIFF_BYTES in all. */
+  private async describe(changes: CheckpointChange[]): Promise<ChangedFile[]> {
+    let budget = MAX_INLINE_DIFF_BYTES;
+    const out: ChangedFile[] = [];
+    for (const change of changes) {
+      let diff: string | null = null;
+      // A text file's diff is about its size (or its old size, for a deletion): skip the read when it cannot fit.
+      if (budget > 0 && !change.binary && (change.size ?? 0) <= budget) {
+        diff = await this.opts.checkpoints.diffFor(change).catch(() => null);
+        if (diff !== null && Buffer.byteLength(diff) > budget) diff = null;
+        if (diff !== null) budget -= Buffer.byteLength(diff);
+      }
+      out.push({
         path: change.path,
         change: change.change,
-        checkpoint: cp.commit,
         ...(change.binary ? { binary: true } : {}),
         ...(change.size !== undefined ? { size: change.size } : {}),
         ...(change.newOid ? { oid: change.newOid } : {}),
         ...(diff ? { diff } : {}),
-      };
-      this.write(this.opts.writer.action(file));
+      });
     }
-    for (const skipped of cp.skipped) {
-      this.write(this.opts.writer.error({ what: `${skipped.path} was not checkpointed (${skipped.reason}${skipped.size ? `, ${skipped.size} bytes` : ''})`, code: `checkpoint-${skipped.reason}` }));
+    return out;
+  }
+
+  private newSkips(skipped: Skipped[]): Skipped[] {
+    const now = new Set(skipped.map((s) => s.path));
+    for (const p of [...this.reportedSkips.keys()]) if (!now.has(p)) this.reportedSkips.delete(p);
+    const fresh = skipped.filter((s) => !this.reportedSkips.has(s.path) || this.reportedSkips.get(s.path) !== s.size);
+    for (const s of fresh) this.reportedSkips.set(s.path, s.size);
+    return fresh;
+  }
+
+  private writeSkips(skipped: Skipped[]): void {
+    for (const s of skipped.slice(0, 20)) {
+      this.write(this.opts.writer.error({ what: `${s.path} was not checkpointed (${s.reason}${s.size ? `, ${s.size} bytes` : ''})`, code: `checkpoint-${s.reason}` }));
     }
-    return cp;
+    if (skipped.length > 20) {
+      this.write(this.opts.writer.error({ what: `${skipped.length - 20} more files were not checkpointed`, attempted: skipped.slice(20).map((s) => `${s.path} (${s.reason})`).join('\n'), code: 'checkpoint-skipped' }));
+    }
   }
 
   /** Gives `commit` its checkpoint event unless it has one; returns the event id if written. */
@@ -241,9 +334,17 @@ export class Recorder {
     return event;
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
+  /**
+   * Runs `fn` on the checkpoint queue. `receipts(work)` appends `work` to the receipt queue at
+   * once (so receipts keep the order of the snapshots that made them); `fn`'s result does not
+   * wait for them.
+   */
+  private snapshot<T>(fn: (receipts: Receipts) => Promise<T>): Promise<T> {
+    const receipts: Receipts = (work) => {
+      this.rxQueue = this.rxQueue.then(work).catch((err: unknown) => this.log(`a receipt could not be stored: ${String(err)}`));
+    };
+    const run = this.cpQueue.then(() => fn(receipts), () => fn(receipts));
+    this.cpQueue = run.catch(() => undefined);
     return run;
   }
 
@@ -265,3 +366,5 @@ export class Recorder {
     }, Math.max(this.debounceMs, 250));
   }
 }
+
+type Receipts = (work: () => void) => void;

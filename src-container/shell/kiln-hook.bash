@@ -6,43 +6,102 @@
 # invocation, never once per simple command: a loop of 10,000 iterations is one receipt, and a
 # shell started inside a recorded command is part of that command (KILN_HOOK_ACTIVE).
 #
-# Never in the way: when the recorder is unreachable the command runs anyway (the watcher
-# still sees its file changes), and nothing here prints to the terminal.
+# Cheap: one HTTP request each way over bash's own /dev/tcp (no curl, no subshell on the
+# common path). The recorder answers the end of a command at once and writes its receipt after.
+#
+# No command runs unprotected without a trace: while the recorder is alive, the command waits
+# for its checkpoint however long that takes (saying so on stderr, once, after a second). Only
+# an unreachable recorder (connection refused, or the connection lost mid-wait) lets a command
+# through; the line then goes to a private list outside the workspace, and the next command
+# that reaches the recorder hands the list over, which records it as an error receipt.
 
 [ -n "${KILN_RECORDER_URL:-}" ] && [ -n "${KILN_HOOK_TOKEN:-}" ] || return 0 2>/dev/null || exit 0
 [ -z "${KILN_HOOK_ACTIVE:-}" ] || return 0 2>/dev/null || exit 0
-command -v curl >/dev/null 2>&1 || return 0 2>/dev/null || exit 0
 
-# __kiln_call PATH COMMAND [EXIT [MS]]: the command text travels as the body, the rest in the query.
-__kiln_call() {
-  local args=(-fsS -o /dev/null --max-time 30 -X POST
-    -H "Authorization: Bearer ${KILN_HOOK_TOKEN}" -H 'Content-Type: text/plain; charset=utf-8'
-    --url-query "cwd=${PWD}" --data-binary @-)
-  [ -n "${3:-}" ] && args+=(--url-query "exit=$3")
-  [ -n "${4:-}" ] && args+=(--url-query "ms=$4")
-  printf '%s' "$2" | curl "${args[@]}" "${KILN_RECORDER_URL}$1" >/dev/null 2>&1 || true
+__kiln_hp=${KILN_RECORDER_URL#*://}
+__kiln_hp=${__kiln_hp%%/*}
+__kiln_host=${__kiln_hp%:*}
+__kiln_port=${__kiln_hp##*:}
+[ "$__kiln_port" != "$__kiln_hp" ] || __kiln_port=80
+# Outside /workspace (the agent could delete it there) and private to this user.
+__kiln_list=${KILN_UNPROTECTED_FILE:-${TMPDIR:-/tmp}/kiln-${UID}/unprotected}
+
+# __kiln_post PATH BODY [HEADER-LINES]: one request; sets __kiln_status to the HTTP status.
+# Returns 1 when the recorder could not be reached or went away before it answered.
+__kiln_post() {
+  local LC_ALL=C fd line acc='' said=''
+  __kiln_status=
+  { exec {fd}<>"/dev/tcp/${__kiln_host}/${__kiln_port}"; } 2>/dev/null || return 1
+  # ${#2} counts bytes here (LC_ALL=C): Content-Length is in bytes.
+  printf 'POST %s HTTP/1.1\r\nHost: kilnd\r\nAuthorization: Bearer %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n%s\r\n%s' \
+    "$1" "$KILN_HOOK_TOKEN" "${#2}" "${3:-}" "$2" >&"$fd" 2>/dev/null || { exec {fd}>&-; return 1; }
+  while :; do
+    if IFS= read -r -t 1 line <&"$fd"; then
+      line=$acc$line
+      break
+    elif (( $? > 128 )); then   # a second passed: the recorder is alive and busy; keep waiting
+      acc+=$line
+      if [ -z "$said" ] && [ "$1" = /hooks/command/start ]; then
+        printf 'kiln: waiting for the recorder'\''s checkpoint…\n' >&2
+        said=1
+      fi
+    else
+      exec {fd}>&-
+      return 1   # closed without an answer: the recorder died while we waited
+    fi
+  done
+  exec {fd}>&-
+  line=${line#HTTP/1.? }
+  __kiln_status=${line%% *}
+  return 0
 }
 
-__kiln_now_us() { local t=${EPOCHREALTIME/[.,]/}; printf '%s' "${t:-0}"; }
+# __kiln_unprotected PHASE LINE: note a command the recorder could not be told about.
+__kiln_unprotected() {
+  local dir=${__kiln_list%/*}
+  [ -d "$dir" ] || mkdir -p -m 700 "$dir" 2>/dev/null
+  (umask 077; printf '%s %s %s\n' "${EPOCHSECONDS:-0}" "$1" "${2//$'\n'/\\n}" >>"$__kiln_list") 2>/dev/null
+}
+
+# __kiln_command PATH LINE [EXIT MS]: the hook call for a command line's start or end.
+__kiln_command() {
+  local LC_ALL=C headers="X-Kiln-Cwd-Bytes: ${#PWD}"$'\r\n'
+  [ -z "${3:-}" ] || headers+="X-Kiln-Exit: $3"$'\r\n'"X-Kiln-Ms: $4"$'\r\n'
+  if [ -s "$__kiln_list" ] && [ "$1" = /hooks/command/start ]; then
+    # Back in reach: hand over the commands that ran while it was not, then forget them.
+    local away
+    away=$(<"$__kiln_list")
+    if __kiln_post /hooks/unprotected "$away" && [ "$__kiln_status" = 200 ]; then : >"$__kiln_list"; fi
+  fi
+  if __kiln_post "$1" "$PWD$2" "$headers" && [ "$__kiln_status" = 200 ]; then return 0; fi
+  __kiln_unprotected "${1##*/}" "$2"
+}
 
 if [[ $- == *i* ]]; then
   # Interactive (the bash-preexec pattern): PROMPT_COMMAND arms the DEBUG trap as its last step;
   # the trap fires before every simple command but acts only when armed, i.e. once, before the
   # first command of a line. PROMPT_COMMAND's first step records the line that just finished.
-  __kiln_line_text() { HISTTIMEFORMAT='' builtin history 1 | sed -E 's/^ *[0-9]+\*? *//'; }
+  __kiln_line_text() {
+    local h
+    h=$(HISTTIMEFORMAT='' builtin history 1)
+    [[ $h =~ ^\ *[0-9]+\*?\ +(.*)$ ]] && h=${BASH_REMATCH[1]}
+    __kiln_text=$h
+  }
   __kiln_preexec() {
     [ -n "${__kiln_armed:-}" ] && [ -z "${COMP_LINE:-}" ] || return 0
     __kiln_armed=
     [ "${BASH_COMMAND}" != __kiln_precmd ] || return 0   # an empty line: the prompt, not a command
     __kiln_ran=1
-    __kiln_t0=$(__kiln_now_us)
-    __kiln_call /hooks/command/start "$(__kiln_line_text)"
+    __kiln_t0=${EPOCHREALTIME/[.,]/}
+    __kiln_line_text
+    __kiln_command /hooks/command/start "$__kiln_text"
   }
   __kiln_precmd() {
     local rc=$?
     if [ "${__kiln_ran:-0}" = 1 ]; then
       __kiln_ran=0
-      __kiln_call /hooks/command/end "$(__kiln_line_text)" "$rc" "$(( ($(__kiln_now_us) - __kiln_t0) / 1000 ))"
+      __kiln_line_text
+      __kiln_command /hooks/command/end "$__kiln_text" "$rc" "$(( (${EPOCHREALTIME/[.,]/} - __kiln_t0) / 1000 ))"
     fi
     return $rc
   }
@@ -55,11 +114,11 @@ else
   # Non-interactive: this file runs once before the `bash -c` string or the script.
   export KILN_HOOK_ACTIVE=1
   __kiln_line=${BASH_EXECUTION_STRING:-$0${*:+ $*}}
-  __kiln_t0=$(__kiln_now_us)
-  __kiln_call /hooks/command/start "$__kiln_line"
+  __kiln_t0=${EPOCHREALTIME/[.,]/}
+  __kiln_command /hooks/command/start "$__kiln_line"
   __kiln_on_exit() {
     local rc=$?
-    __kiln_call /hooks/command/end "$__kiln_line" "$rc" "$(( ($(__kiln_now_us) - __kiln_t0) / 1000 ))"
+    __kiln_command /hooks/command/end "$__kiln_line" "$rc" "$(( (${EPOCHREALTIME/[.,]/} - __kiln_t0) / 1000 ))"
     return $rc
   }
   trap __kiln_on_exit EXIT

@@ -76,7 +76,10 @@ function shrink(value: unknown, rung: Rung, depth: number): unknown {
   if (depth > rung.depth) return '[…]';
   if (Array.isArray(value)) {
     const kept = value.slice(0, rung.items).map((v) => shrink(v, rung, depth + 1));
-    return value.length > rung.items ? [...kept, `[+${value.length - rung.items} more]`] : kept;
+    // A list of records (e.g. a changes receipt's files) stays a list of records: its length
+    // says how many are kept, and the content's own count (`total`) and blob hold the rest.
+    if (value.length <= rung.items || kept.some((v) => v !== null && typeof v === 'object')) return kept;
+    return [...kept, `[+${value.length - rung.items} more]`];
   }
   const entries = Object.entries(value);
   const out: Record<string, unknown> = {};

@@ -45,6 +45,11 @@ export class KilndProcess {
     return k;
   }
 
+  /** The kilnd process id (for SIGSTOP/SIGCONT: a recorder that is alive but not answering). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -75,12 +80,35 @@ export class KilndProcess {
     });
   }
 
-  /** Runs `bash -c cmd` in the workspace through the shell hook, as the workspace container does. */
+  /** Where the hook lists commands that ran while the recorder was unreachable (outside the workspace). */
+  get unprotectedFile(): string {
+    return path.join(this.dir, 'hook-state', 'unprotected');
+  }
+
+  /** The environment of a hooked shell in the workspace container. */
+  hookEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, KILN_RECORDER_URL: this.url, KILN_HOOK_TOKEN: this.hookToken, BASH_ENV: HOOK_SCRIPT, KILN_HOOK_ACTIVE: '', KILN_UNPROTECTED_FILE: this.unprotectedFile };
+  }
+
+  /**
+   * Runs `bash -c cmd` in the workspace through the shell hook, as the workspace container does,
+   * then (like `kiln exec`) waits until its receipts are stored: the hook does not wait for them.
+   */
   sh(cmd: string, hooked = true): number {
-    const env = hooked
-      ? { ...process.env, KILN_RECORDER_URL: this.url, KILN_HOOK_TOKEN: this.hookToken, BASH_ENV: HOOK_SCRIPT, KILN_HOOK_ACTIVE: '' }
-      : { ...process.env, BASH_ENV: '' };
-    return spawnSync('bash', ['-c', cmd], { cwd: this.workspace, env }).status ?? -1;
+    const env = hooked ? this.hookEnv() : { ...process.env, BASH_ENV: '' };
+    const status = spawnSync('bash', ['-c', cmd], { cwd: this.workspace, env }).status ?? -1;
+    if (hooked && this.proc) this.settleSync();
+    return status;
+  }
+
+  /** Blocks until the recorder has stored every receipt queued so far (GET /api/settled). */
+  settleSync(): void {
+    spawnSync('curl', ['-fsS', '-o', '/dev/null', '--max-time', '300', '-H', `Authorization: Bearer ${this.sessionToken}`, `${this.url}/api/settled`]);
+  }
+
+  async settled(): Promise<void> {
+    const r = await this.api('GET', '/api/settled', this.sessionToken);
+    if (!r.ok) throw new Error(`/api/settled: ${r.status}`);
   }
 
   /** Every stored event, in commit order (read from the database file, as a second reader). */

@@ -42,6 +42,7 @@ export class ObjectStore {
   /** Forget cached pack indexes (after `git gc` wrote new packs). */
   resetPackCache(): void {
     this.catFile.close(); // a new process sees the new packs
+    this.knownDirs.clear(); // and gc may have removed emptied fan-out directories
   }
 
   hash(type: ObjectType, body: Buffer): string {
@@ -78,7 +79,8 @@ export class ObjectStore {
     const oid = this.hash(type, body);
     const b = this.batch;
     if (b) {
-      if (b.seen.has(oid) || fs.existsSync(this.loosePath(oid))) return oid;
+      // Once packing, a duplicate of an older object costs a few bytes; a stat per object costs more.
+      if (b.seen.has(oid) || (!b.pack && fs.existsSync(this.loosePath(oid)))) return oid;
       b.seen.add(oid);
       if (!b.pack && b.pending.length < PACK_THRESHOLD) {
         b.pending.push({ oid, type, body });
@@ -105,7 +107,13 @@ export class ObjectStore {
     }
     const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1 });
     const tmp = `${dir}/tmp_${process.pid}_${oid.slice(2, 10)}`;
-    fs.writeFileSync(tmp, data, { mode: 0o444 });
+    try {
+      fs.writeFileSync(tmp, data, { mode: 0o444 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      fs.mkdirSync(dir, { recursive: true }); // `git prune` removed the emptied fan-out directory
+      fs.writeFileSync(tmp, data, { mode: 0o444 });
+    }
     fs.renameSync(tmp, file);
     return oid;
   }

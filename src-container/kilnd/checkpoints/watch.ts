@@ -7,11 +7,28 @@
 // their current values: that queues an IN_ATTRIB event for the root behind every event
 // already queued on the same inotify descriptor, and once a batch carrying it arrives, every
 // earlier event has been delivered. No file is written into the workspace for this.
+//
+// What the watcher cannot tell us: @parcel/watcher skips the kernel's IN_Q_OVERFLOW event (the
+// inotify queue, fs.inotify.max_queued_events, filled up and events were dropped) and can lose
+// events that arrive while it hands a batch to us. So a batch of BURST paths or more, which is
+// when both happen, counts as "events may be lost" and the next checkpoint rescans everything
+// (lstat of every file, hashing only what changed). Undo rescans regardless (store.ts).
 import fs from 'node:fs';
 import watcher, { type AsyncSubscription, type Event } from '@parcel/watcher';
 import { fromText, parentOf, type RelPath } from './paths';
 
 const FLUSH_TIMEOUT_MS = 2000;
+/** parcel's MAX_WAIT_TIME (500 ms) plus a margin: after this much quiet, events arrive at once. */
+const QUIET_MS = 600;
+
+/** Paths in one batch from which we assume the inotify queue may have overflowed. */
+export function burstThreshold(): number {
+  let queue = 16384;
+  try {
+    queue = Number(fs.readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim()) || queue;
+  } catch { /* not Linux: keep the kernel's default */ }
+  return Math.max(16, Math.min(1024, Math.floor(queue / 4)));
+}
 
 export class ChangeWatch {
   private dirty = new Set<RelPath>();
@@ -20,6 +37,11 @@ export class ChangeWatch {
   private flushing: Promise<void> = Promise.resolve();
   /** Set when events may have been lost (queue overflow, watcher error): rescan everything. */
   lost = false;
+  /** How many times `lost` was set by a burst (for logs and tests). */
+  bursts = 0;
+  /** Read when the subscription starts: the kernel gives each inotify instance the limit of that moment. */
+  private burst = 1024;
+  private lastBatch = performance.now();
 
   constructor(
     private readonly workTree: string,
@@ -29,12 +51,23 @@ export class ChangeWatch {
   ) {}
 
   async start(): Promise<void> {
+    this.burst = burstThreshold();
     this.sub = await watcher.subscribe(this.workTree, (err, events) => this.onEvents(err, events), {
       ignore: this.ignoreGlobs,
     });
   }
 
+  /**
+   * True when a change made before now has certainly reached the set already (so a no-op can
+   * skip the flush): parcel holds events ~50 ms only while it is busy; after QUIET_MS without a
+   * batch it delivers the next event at once (Debounce::notifyIfReady), within a millisecond or two.
+   */
+  get settled(): boolean {
+    return this.dirty.size === 0 && !this.lost && performance.now() - this.lastBatch > QUIET_MS;
+  }
+
   private onEvents(err: Error | null, events: Event[]): void {
+    this.lastBatch = performance.now();
     if (err) this.lost = true; // overflow or a backend error: we no longer know what changed
     let sawRoot = false;
     for (const e of events) {
@@ -46,6 +79,10 @@ export class ChangeWatch {
       const rel = e.path.slice(this.workTree.length + 1);
       // A name that is not UTF-8 reaches us mangled: rescan its directory instead.
       this.dirty.add(rel.includes('\uFFFD') ? parentOf(fromText(rel)) : fromText(rel));
+    }
+    if (events.length >= this.burst) {
+      this.lost = true; // the queue may have overflowed, silently: rescan (see top)
+      this.bursts++;
     }
     if (sawRoot && this.rootSeen) this.rootSeen();
     if (this.dirty.size > 0 || err) this.onDirty();

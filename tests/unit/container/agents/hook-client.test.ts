@@ -1,7 +1,9 @@
 // The shared tool-hook client (src-container/agents/hook-client.mjs), run as the agents run it:
 // a Node process with the hook JSON on stdin, talking to a real HTTP server on a real socket.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,16 +89,29 @@ describe('kiln hook client', () => {
     const closed = await recorder(() => undefined);
     server!.close();
     server = undefined;
-    const down = await runHook(['codex', 'before'], JSON.stringify(claudeHook), { KILN_RECORDER_URL: closed, KILN_HOOK_TOKEN: 'tok' });
+    const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-hook-')), 'state', 'unprotected');
+    const down = await runHook(['codex', 'before'], JSON.stringify(claudeHook), { KILN_RECORDER_URL: closed, KILN_HOOK_TOKEN: 'tok', KILN_UNPROTECTED_FILE: list });
     expect(down.code).toBe(0);
     expect(down.stdout.trim()).toBe('{}');
-    expect(down.stderr).toMatch(/continuing without it/);
+    expect(down.stderr).toMatch(/cannot be reached/);
+    // Noted, privately, for the recorder to record once it is back.
+    expect(fs.readFileSync(list, 'utf8')).toMatch(/^\d+ start codex Write /);
+    expect(fs.statSync(list).mode & 0o777).toBe(0o600);
 
-    const failing = await recorder((_req, res) => {
-      res.writeHead(500);
-      res.end('{"error":{"code":"internal","message":"disk full"}}');
+    const handed: { url?: string; body: string }[] = [];
+    const failing = await recorder((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        handed.push({ url: req.url, body: text });
+        if (req.url === '/hooks/unprotected') return res.end('{"ok":true}');
+        res.writeHead(500);
+        res.end('{"error":{"code":"internal","message":"disk full"}}');
+      });
     });
-    const error = await runHook(['codex', 'before'], 'not json', { KILN_RECORDER_URL: failing, KILN_HOOK_TOKEN: 'tok' });
+    const error = await runHook(['codex', 'before'], 'not json', { KILN_RECORDER_URL: failing, KILN_HOOK_TOKEN: 'tok', KILN_UNPROTECTED_FILE: list });
+    expect(handed[0]).toMatchObject({ url: '/hooks/unprotected', body: expect.stringMatching(/ start codex Write /) });
+    expect(fs.readFileSync(list, 'utf8')).toBe('');
     expect(error.code).toBe(0);
     expect(error.stderr).toMatch(/not JSON/);
     expect(error.stderr).toMatch(/500/);

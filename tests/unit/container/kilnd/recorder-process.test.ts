@@ -9,6 +9,8 @@ import { KilndProcess } from '../../../support/kilnd-process';
 
 const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
 const body = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
+type Changed = { path: string; change: string; diff?: string; binary?: boolean; size?: number; oid?: string };
+const changedFiles = (evs: NostrEvent[]) => evs.filter((e) => tag(e, 't') === 'changes').flatMap((e) => body(e).files as Changed[]);
 
 describe('kilnd process', () => {
   let k: KilndProcess;
@@ -25,13 +27,19 @@ describe('kilnd process', () => {
     await k?.dispose();
   });
 
-  it('records checkpoint, command and file receipts in that order', async () => {
+  it('records checkpoint, command and one changes receipt in that order', async () => {
     expect(sh('echo hello > a.txt && mkdir -p lib && echo "export {}" > lib/b.js')).toBe(0);
     const evs = events();
     const cmd = evs.findIndex((e) => tag(e, 't') === 'command');
     expect(cmd).toBeGreaterThan(0);
     expect(evs.slice(0, cmd).some((e) => e.kind === 4602 && tag(e, 'r') === body(evs[cmd]!).checkpoint)).toBe(true);
-    expect(evs.slice(cmd + 1).filter((e) => tag(e, 't') === 'file').map((e) => body(e).path).sort()).toEqual(['a.txt', 'lib/b.js']);
+    const after = evs.slice(cmd + 1);
+    expect(after.filter((e) => tag(e, 't') === 'changes')).toHaveLength(1);
+    const changes = after.find((e) => tag(e, 't') === 'changes')!;
+    expect(body(changes)).toMatchObject({ total: 2, cause: evs[cmd]!.id, parent: body(evs[cmd]!).checkpoint });
+    expect(changedFiles(after).map((f) => f.path).sort()).toEqual(['a.txt', 'lib/b.js']);
+    expect(changedFiles(after).find((f) => f.path === 'a.txt')!.diff).toContain('+hello');
+    expect(body(evs[cmd]!).cwd).toBe(fs.realpathSync(workspace));
     expect(verifyChain(evs).valid).toBe(true);
   });
 
@@ -41,15 +49,15 @@ describe('kilnd process', () => {
     const added = events().slice(before);
     expect(added.filter((e) => tag(e, 't') === 'command')).toHaveLength(1);
     expect(added.filter((e) => e.kind === 4602).length).toBeLessThanOrEqual(1);
-    expect(added.filter((e) => tag(e, 't') === 'file').map((e) => body(e).path)).toEqual(['count.txt']);
+    expect(changedFiles(added).map((f) => f.path)).toEqual(['count.txt']);
   });
 
   it('records a binary file by its hash, without a diff', async () => {
     expect(sh("printf '\\x00\\x01\\xff\\xfe' > blob.bin")).toBe(0);
-    const bin = events().find((e) => tag(e, 't') === 'file' && body(e).path === 'blob.bin')!;
-    expect(body(bin)).toMatchObject({ binary: true, size: 4 });
-    expect(body(bin).oid).toMatch(/^[0-9a-f]{40}$/);
-    expect(body(bin).diff).toBeUndefined();
+    const bin = changedFiles(events()).find((f) => f.path === 'blob.bin')!;
+    expect(bin).toMatchObject({ binary: true, size: 4 });
+    expect(bin.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(bin.diff).toBeUndefined();
   });
 
   it('passes the exit code through and records it', async () => {

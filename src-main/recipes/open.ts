@@ -19,6 +19,8 @@ export interface OpenRecipeOptions {
   limits?: Partial<RecipeLimits>;
   /** Base for a relative folder path (default: the process's working folder). */
   cwd?: string;
+  /** Keep a valid recipe in the library (default true); `kiln recipe validate` only looks. */
+  keep?: boolean;
 }
 
 export type RecipeInput = string | { files: RecipeFile[]; name?: string };
@@ -68,6 +70,7 @@ export async function openRecipe(input: RecipeInput, opts: OpenRecipeOptions): P
     }
   }
   if (!check.ok) return { ok: false, problems: check.problems, origin };
+  if (opts.keep === false) return { ok: true, check, dir: origin.kind === 'folder' && origin.source ? origin.source : '', origin };
   const dir = await library.put(check, files, origin);
   return { ok: true, check, dir, origin };
 }

@@ -5,6 +5,7 @@ import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../..
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
 import type { AppServices } from '../services';
+import { recipeHandlers } from './recipe-handlers';
 import type { TimelineClient } from '../timeline';
 import { version } from '../../package.json';
 
@@ -27,6 +28,7 @@ export function createHandlers({ services, mode, push }: HandlerDeps): Handlers 
   };
 
   return {
+    ...recipeHandlers(services),
     'app.info': () => ({ name: 'Kiln', version, mode }),
     'engine.status': async () => ({
       ok: true as const,

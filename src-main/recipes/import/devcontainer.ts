@@ -99,10 +99,16 @@ export function importDevcontainer(
   }
   const runArgs = take('runArgs');
   if (Array.isArray(runArgs)) {
+    let valueOf: string | undefined; // `-v X`: X belongs to the refused flag before it
     runArgs.forEach((arg, k) => {
       const what = `${file} $.runArgs[${k}]`;
-      if (typeof arg === 'string' && PRIVILEGED_RUNARGS.test(arg)) report.refused.push({ what, detail: `"${arg}" would widen the container's reach (privileges, devices, host mounts or namespaces); Kiln containers are never privileged.` });
-      else report.notes.push({ what, detail: `${show(arg)}: a docker run flag, kept as a note.` });
+      if (valueOf !== undefined) {
+        report.refused.push({ what, detail: `${show(arg)}: the value of the refused "${valueOf}".` });
+        valueOf = undefined;
+      } else if (typeof arg === 'string' && PRIVILEGED_RUNARGS.test(arg)) {
+        report.refused.push({ what, detail: `"${arg}" would widen the container's reach (privileges, devices, host mounts or namespaces); Kiln containers are never privileged.` });
+        if (!arg.includes('=') && !/^--privileged$/.test(arg)) valueOf = arg;
+      } else report.notes.push({ what, detail: `${show(arg)}: a docker run flag, kept as a note.` });
     });
   }
   for (const key of ['privileged', 'capAdd', 'securityOpt', 'init']) {

@@ -41,19 +41,24 @@ const isInside = (root: string, target: string): boolean => {
  * On failure: every problem found, each with a sentence saying what to do.
  */
 export async function loadRecipeFolder(dir: string, options: LoadRecipeOptions = {}): Promise<RecipeCheck> {
+  return (await readRecipeFolder(dir, options)).check;
+}
+
+/** As loadRecipeFolder, also returning the bytes read (for the library: copied only once valid). */
+export async function readRecipeFolder(dir: string, options: LoadRecipeOptions = {}): Promise<{ check: RecipeCheck; files: RecipeFile[] }> {
   const limits: RecipeLimits = { ...RECIPE_LIMITS, ...options.limits };
   let root: string;
   try {
     root = await fs.realpath(dir);
     if (!(await fs.stat(root)).isDirectory()) {
-      return { ok: false, problems: [problem('unreadable', undefined, `${dir} is not a folder; pick the recipe's folder (the one holding recipe.json).`)] };
+      return { check: { ok: false, problems: [problem('unreadable', undefined, `${dir} is not a folder; pick the recipe's folder (the one holding recipe.json).`)] }, files: [] };
     }
   } catch {
-    return { ok: false, problems: [problem('unreadable', undefined, `The folder ${dir} cannot be opened; check that it exists and that you may read it.`)] };
+    return { check: { ok: false, problems: [problem('unreadable', undefined, `The folder ${dir} cannot be opened; check that it exists and that you may read it.`)] }, files: [] };
   }
 
   const walk = await walkFolder(root, limits);
-  if (walk.aborted) return { ok: false, problems: walk.problems };
+  if (walk.aborted) return { check: { ok: false, problems: walk.problems }, files: [] };
 
   const files: RecipeFile[] = [];
   const problems = [...walk.problems];
@@ -63,8 +68,8 @@ export async function loadRecipeFolder(dir: string, options: LoadRecipeOptions =
     else problems.push(read.problem);
   }
   const checked = checkRecipeFiles(files);
-  if (problems.length === 0) return checked;
-  return { ok: false, problems: [...problems, ...(checked.ok ? [] : checked.problems)] };
+  if (problems.length === 0) return { check: checked, files };
+  return { check: { ok: false, problems: [...problems, ...(checked.ok ? [] : checked.problems)] }, files };
 }
 
 async function walkFolder(

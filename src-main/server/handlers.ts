@@ -12,6 +12,8 @@ import type { AppServices, ServicesHolder } from '../services';
 import type { LiveSubscription, TimelineClient } from '../timeline';
 import { KILN_KINDS } from '../timeline/chains';
 import type { Attachment } from '../terminals/registry';
+import { recipeHandlers } from './recipe-handlers';
+import { kilnPaths } from '../sessions/paths';
 import { version } from '../../package.json';
 import { keysHandlers, modelsStatus } from './models-handlers';
 import { createWindowHost, type WindowHost } from './window-host';
@@ -80,6 +82,7 @@ export function createHandlers({ services: given, mode, push, signal, host: shar
   };
 
   return {
+    ...recipeHandlers({ paths: () => holder.current()?.sessions.paths ?? kilnPaths(), sessions: async () => (await svc()).sessions }),
     'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform }),
     'engine.status': async () => {
       const found = await holder.discover();

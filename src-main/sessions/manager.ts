@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
-import { loadRecipeFolder } from '../recipes/load';
+import { prepareSessionRecipe } from '../recipes/session-recipe';
 import { SessionStore, type SessionRecord } from './metadata';
 import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, workspaceName } from './naming';
 import { kilnPaths, type KilnPaths } from './paths';
@@ -112,19 +112,10 @@ export class SessionManager {
       );
     }
 
-    let recipe: string | undefined;
-    let models: ModelsConfig | undefined;
-    if (opts.recipe) {
-      const check = await loadRecipeFolder(resolve(opts.recipe));
-      if (!check.ok) {
-        const first = check.problems[0];
-        throw new KilnFailure(
-          kilnError('E_RECIPE_INVALID', `The recipe ${opts.recipe} has ${check.problems.length} problem(s): ${first?.message ?? ''}`, 'Fix the recipe, then run `kiln up` again.'),
-        );
-      }
-      recipe = check.hash;
-      models = check.models;
-    }
+    // Any recipe source (folder, git URL, kiln:// link, library hash), checked before anything exists.
+    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home }) : undefined;
+    const recipe = fromRecipe?.hash;
+    const models: ModelsConfig | undefined = fromRecipe?.models;
     const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) });
 
     const progress = opts.onProgress;
@@ -145,10 +136,12 @@ export class SessionManager {
     };
     // Metadata first: a host process killed mid-create leaves a session `kiln rm` can find.
     this.store.write(record);
+    let placed: string[] = [];
     try {
       progress?.({ step: 'recorder', message: 'Starting the recorder', current: 3, total: 5 });
       await this.docker.createVolume(stateVolumeSpec(record, this.spec));
       await this.startPod(record, () => progress?.({ step: 'workspace container', message: 'Starting the workspace container', current: 4, total: 5 }));
+      if (fromRecipe) placed = await fromRecipe.place(this.docker.getContainer(workspaceName(id)), chosen.endpoint);
     } catch (err) {
       // Nothing half-made stays: containers, volume, metadata (the workspace folder is the user's).
       await this.removePod(id).catch(() => undefined);
@@ -157,7 +150,7 @@ export class SessionManager {
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }
     progress?.({ step: 'ready', message: 'Ready', current: 5, total: 5 });
-    return { ...(await this.get(id)), reused: false, model: record.model, notes: chosen.notes };
+    return { ...(await this.get(id)), reused: false, model: record.model, notes: [...chosen.notes, ...(fromRecipe?.notes ?? []), ...placed] };
   }
 
   async list(): Promise<SessionInfo[]> {

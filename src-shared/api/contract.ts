@@ -110,6 +110,79 @@ export const TerminalInfoSchema = z.object({
 
 const ProgressTask = z.string().min(1).max(200).optional();
 
+// ── Recipes (issue 9) ─────────────────────────────────────────────────────────────────────────
+// The gallery's cards, import from any source (a folder path, a git URL `<url>[#ref][:subdir]`, a
+// kiln://recipe?url=… link, a library hash, or files dropped on the window), validation with
+// every problem by file and JSON path, save a session as a recipe, fork, and start a session.
+// Problems have the shape of src-shared/recipe/problems.ts (RecipeProblem).
+export const RecipeProblemSchema = z.object({ code: z.string(), file: z.string().optional(), path: z.string(), message: z.string() });
+const RecipeHashString = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a recipe hash is "sha256:" and 64 hex digits');
+export const RecipeOriginSchema = z.object({
+  kind: z.enum(['builtin', 'folder', 'git', 'link', 'dropped', 'import', 'session']),
+  source: z.string().optional(),
+  /** git and links: the commit the ref resolved to (the recipe is pinned to it). */
+  commit: z.string().optional(),
+  ref: z.string().optional(),
+  subdir: z.string().optional(),
+  addedAt: z.string(),
+});
+export const RecipeCardSchema = z.object({
+  hash: RecipeHashString,
+  /** First 12 hex digits of the hash, for the card. */
+  short: z.string(),
+  name: z.string(),
+  description: z.string(),
+  author: z.string().optional(),
+  version: z.string(),
+  parent: RecipeHashString.optional(),
+  /** Lineage: the parent's name when this machine has it ("forked from …"). */
+  parentName: z.string().optional(),
+  agents: z.array(z.object({ id: z.string(), agent: z.string(), role: z.string().optional(), model: z.string() })),
+  models: z.array(z.object({ id: z.string(), provider: z.string(), model: z.string() })),
+  tags: z.array(z.string()),
+  builtin: z.boolean(),
+  origin: RecipeOriginSchema.optional(),
+});
+export type RecipeCardShape = z.infer<typeof RecipeCardSchema>;
+const ImportItemSchema = z.object({ what: z.string(), detail: z.string() });
+export const ImportReportSchema = z.object({ sources: z.array(z.string()), mapped: z.array(ImportItemSchema), notes: z.array(ImportItemSchema), refused: z.array(ImportItemSchema) });
+/** Files of a folder dropped on the window: relative POSIX paths, bytes as base64; the host checks them with a folder's limits. */
+export const DroppedFilesSchema = z.object({
+  files: z.array(z.object({ path: z.string().min(1).max(1024), content: z.string() })).max(2000),
+  /** The dropped folder's name, for the origin. */
+  name: z.string().max(255).optional(),
+});
+/** A folder path, git URL, kiln:// link or library hash — or dropped files. */
+export const RecipeSourceSchema = z.union([z.string().min(1).max(4096), DroppedFilesSchema]);
+const recipeRequests = {
+  /** Built-in and imported recipes, as gallery cards. */
+  'recipes.list': { input: z.object({}), output: z.array(RecipeCardSchema) },
+  'recipes.get': { input: z.object({ hash: RecipeHashString }), output: RecipeCardSchema.extend({ files: z.array(z.string()) }) },
+  /**
+   * Into the library when valid (nothing is kept otherwise). A path to a devcontainer.json, agent
+   * files, AGENTS.md or environment.json becomes a new recipe with `report` (mapped/notes/refused).
+   */
+  'recipes.import': {
+    input: z.object({ source: RecipeSourceSchema }),
+    output: z.object({ card: RecipeCardSchema.optional(), problems: z.array(RecipeProblemSchema), report: ImportReportSchema.optional(), dir: z.string().optional() }),
+  },
+  /** Every problem at once; nothing is copied. */
+  'recipes.validate': { input: z.object({ source: RecipeSourceSchema }), output: z.object({ ok: z.boolean(), hash: RecipeHashString.optional(), errors: z.array(RecipeProblemSchema) }) },
+  /** "Save as recipe": a session's setup into a new folder (same hash as the recipe it ran). */
+  'recipes.save': { input: z.object({ session: SessionId, dir: z.string().min(1) }), output: z.object({ dir: z.string(), hash: RecipeHashString }) },
+  /** "Fork": a copy with `parent` = the source's hash. */
+  'recipes.fork': {
+    input: z.object({ source: z.string().min(1), dir: z.string().min(1), name: z.string().optional() }),
+    output: z.object({ dir: z.string(), hash: RecipeHashString, parent: RecipeHashString }),
+  },
+  /** Start a session with a recipe (a library hash from a card, or any source string); notes say what fell back. */
+  'recipes.start': {
+    input: z.object({ recipe: z.string().min(1), name: z.string().optional(), workspace: z.string().optional() }),
+    output: SessionSummarySchema.extend({ notes: z.array(z.string()).optional() }),
+  },
+} as const;
+// ── end of recipes ────────────────────────────────────────────────────────────────────────────
+
 /** Request/response operations. Names are `area.verb`. */
 export const requests = {
   'app.info': {
@@ -210,6 +283,7 @@ export const requests = {
   /** Flow control: the renderer acknowledges bytes once xterm has written them. */
   'terminal.ack': { input: z.object({ terminal: z.string(), bytes: z.number().int().nonnegative() }), output: z.object({}) },
   'terminal.close': { input: z.object({ terminal: z.string() }), output: z.object({}) },
+  ...recipeRequests,
 } as const;
 
 /** Host → client pushes. Each stream is keyed by a topic string the client subscribes to. */

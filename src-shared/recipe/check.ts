@@ -27,6 +27,34 @@ function decodeJson(file: RecipeFile): { ok: true; value: unknown } | { ok: fals
   return parseJsonWithLocation(text, file.path);
 }
 
+/** Files an agent reads as text: AGENTS.md and every prompt named in recipe.json. */
+export const AGENTS_FILE = 'AGENTS.md';
+
+function promptPaths(json: unknown): string[] {
+  const agents = typeof json === 'object' && json !== null ? (json as { agents?: unknown }).agents : undefined;
+  if (!Array.isArray(agents)) return [];
+  return agents.flatMap((a) => (typeof a === 'object' && a !== null && typeof (a as { prompt?: unknown }).prompt === 'string' ? [(a as { prompt: string }).prompt] : []));
+}
+
+/** Binary where text is expected: a prompt or AGENTS.md that is not UTF-8, or holds NUL bytes. */
+function textProblems(files: readonly RecipeFile[], prompts: string[]): RecipeProblem[] {
+  const wanted = new Set([AGENTS_FILE, ...prompts].map((p) => p.normalize('NFC')));
+  const problems: RecipeProblem[] = [];
+  for (const f of files) {
+    if (!wanted.has(f.path.normalize('NFC'))) continue;
+    let text = '';
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(f.bytes);
+    } catch {
+      text = '\0';
+    }
+    if (text.includes('\0')) {
+      problems.push({ code: 'unsupported-file', file: f.path, path: '$', message: `${f.path} is not text (it has bytes that are not UTF-8 text); an agent reads it as its instructions, so save it as UTF-8 Markdown.` });
+    }
+  }
+  return problems;
+}
+
 /**
  * Validates a recipe given all its files (relative POSIX paths; excluded names such as `.git/` are
  * ignored). Reports every problem of recipe.json and models/config.json together.
@@ -61,6 +89,7 @@ export function checkRecipeFiles(input: readonly RecipeFile[]): RecipeCheck {
   const recipeJson = decodeJson(recipeFile);
   if (!recipeJson.ok) return { ok: false, problems: [...recipeJson.problems, ...problems] };
   const recipe = validateRecipe(recipeJson.value, paths, models);
+  problems.push(...textProblems(files, promptPaths(recipeJson.value)));
   if (!recipe.ok) return { ok: false, problems: [...recipe.problems, ...problems] };
   if (problems.length > 0) return { ok: false, problems };
 

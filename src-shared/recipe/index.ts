@@ -7,3 +7,4 @@ export * from './validate';
 export * from './hash';
 export * from './check';
 export * from './limits';
+export * from './file-list';

@@ -1,0 +1,63 @@
+// A recipe for a new session: opened and checked before anything of the session exists (an
+// invalid recipe starts nothing), then placed into the agents' HOME once the workspace container
+// runs. SessionManager.create calls prepareSessionRecipe once; nothing else of it knows recipes.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { AGENTS_FILE } from '../../src-shared/recipe/check';
+import type { RecipeHash } from '../../src-shared/recipe/hash';
+import type { ModelsConfig, Recipe } from '../../src-shared/recipe/schema';
+import { writeHomeFiles } from '../agents/home-files';
+import { agentEndpoint, type AgentModelEndpoint } from '../models/agent-endpoint';
+import { detectHostOllama, type HostOllama } from '../models/host-ollama';
+import { resolveModels } from '../models/resolve';
+import { placeRecipe } from './apply';
+import type { RecipeOrigin } from './library';
+import { invalidRecipe, openRecipe } from './open';
+
+export interface SessionRecipe {
+  hash: RecipeHash;
+  recipe: Recipe;
+  models?: ModelsConfig;
+  origin: RecipeOrigin;
+  dir: string;
+  /** Sentences for the person: where the recipe came from, models that fell back. */
+  notes: string[];
+  /** Writes every agent's role where it reads it; returns further notes. */
+  place(container: Dockerode.Container, sessionEndpoint: AgentModelEndpoint): Promise<string[]>;
+}
+
+export async function prepareSessionRecipe(source: string, opts: { kilnHome: string; detect?: () => Promise<HostOllama> }): Promise<SessionRecipe> {
+  const opened = await openRecipe(source, { kilnHome: opts.kilnHome });
+  if (!opened.ok) throw invalidRecipe(source, opened.problems);
+  const { check, origin, dir } = opened;
+  const notes: string[] = [];
+  if (origin.commit) notes.push(`Recipe ${check.recipe.name} (${check.hash.slice(0, 19)}…) from ${origin.source} at commit ${origin.commit}.`);
+
+  const host = await (opts.detect ?? (() => detectHostOllama({ timeoutMs: 1500 })))();
+  const resolved = resolveModels(check.models, { ollamaModels: host.found ? host.models.map((m) => m.name) : [], keys: [] }, check.recipe.agents);
+  const endpoints: Record<string, AgentModelEndpoint> = {};
+  for (const [id, r] of Object.entries(resolved.agents)) {
+    endpoints[id] = agentEndpoint(r, host.found ? { ollamaUrl: host.url } : {});
+    if (r.note && r !== resolved.default) notes.push(`Agent ${id}: ${r.note}`); // the default's note comes with the session's model
+  }
+
+  const read = (rel: string) => fs.readFile(join(dir, ...rel.split('/')), 'utf8');
+  const prompts: Record<string, string> = {};
+  for (const a of check.recipe.agents) if (a.prompt) prompts[a.prompt] = await read(a.prompt);
+  const agentsMd = check.files.includes(AGENTS_FILE) ? await read(AGENTS_FILE) : undefined;
+
+  return {
+    hash: check.hash,
+    recipe: check.recipe,
+    ...(check.models ? { models: check.models } : {}),
+    origin,
+    dir,
+    notes,
+    async place(container, sessionEndpoint) {
+      const placed = placeRecipe({ recipe: check.recipe, prompts, ...(agentsMd !== undefined ? { agentsMd } : {}), sessionEndpoint, endpoints });
+      await writeHomeFiles(container, placed.files);
+      return placed.notes;
+    },
+  };
+}

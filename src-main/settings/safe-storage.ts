@@ -33,7 +33,7 @@ const PROVIDER = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 /** Which backend a machine gets: safeStorage when it really encrypts, else the 0600 file. */
 export function chooseBackend(safe: SafeStorageLike | undefined, platform: NodeJS.Platform = process.platform): SecretBackend {
   if (!safe) return 'file';
-  let available = false;
+  let available: boolean;
   try {
     available = safe.isEncryptionAvailable();
   } catch {

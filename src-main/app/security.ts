@@ -41,7 +41,9 @@ export const SECURE_WEB_PREFERENCES = {
 export function isTrustedSender(frame: { url: string; parent: unknown } | null | undefined): boolean {
   if (!frame || frame.parent) return false;
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    // Not URL.origin: Node gives 'null' as the origin of any non-special scheme such as app:.
+    const u = new URL(frame.url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && !u.username && !u.password;
   } catch {
     return false;
   }

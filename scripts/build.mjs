@@ -4,7 +4,8 @@
 //   out/renderer/         the UI (vite.config.ts: src-renderer/index.html, hashed assets)
 //   out/cli/kiln.mjs      the `kiln` command (bin/kiln.mjs runs it while it is newer than its
 //                         sources; out/cli/inputs.json lists them), npm packages bundled in
-// Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli]   (no flag: everything)
+//   out/app/              the desktop app electron-builder packs (buildElectron, below)
+// Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--electron]   (no flag: everything)
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -100,9 +101,86 @@ export async function buildCli() {
   return path.join(outdir, 'kiln.mjs');
 }
 
+// ---- The desktop app: out/app is exactly what electron-builder packs (directories.app) ----
+//   out/app/main.cjs      the Electron main process, every JS dependency inlined (electron external)
+//   out/app/preload.cjs   the sandboxed preload (one file: a sandboxed preload cannot require ours)
+//   out/app/renderer/     a copy of out/renderer (the renderer's Vite build), served as app://kiln
+//   out/app/package.json  name, version, main — and no dependencies, so no node_modules ship
+// The esbuild metafile goes to out/app-meta.json for scripts/check-native-modules.mjs.
+const APP_DIR = path.join(root, 'out/app');
+
+/** Packages the bundle may leave out: optional native speed-ups their users try, catch and do without. */
+export const OPTIONAL_NATIVE = ['cpu-features', 'bufferutil', 'utf-8-validate'];
+
+// Optional native speed-ups (ws's bufferutil, ssh2's cpu-features and sshcrypto.node) become a
+// module that throws "not found", which their users catch and do without. Any other .node stays
+// an external require, so scripts/check-native-modules.mjs names it and `npm run dist` stops.
+export const nativeAddons = {
+  name: 'native-addons',
+  setup(b) {
+    const optional = new RegExp(`^(${OPTIONAL_NATIVE.join('|')})$`);
+    b.onResolve({ filter: optional }, (a) => ({ path: a.path, namespace: 'absent' }));
+    b.onResolve({ filter: /\.node$/ }, (a) =>
+      /[\\/]node_modules[\\/]ssh2[\\/]/.test(a.importer) ? { path: a.path, namespace: 'absent' } : { path: a.path, external: true },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, (a) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${a.path}' (not shipped in the desktop app)`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
+export async function buildElectron({ outDir = APP_DIR, rendererDir = path.join(root, 'out/renderer') } = {}) {
+  const { mkdir, readFile, writeFile, rm, cp, access } = await import('node:fs/promises');
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const common = { absWorkingDir: root, bundle: true, target: 'node22', format: 'cjs', legalComments: 'none', logLevel: 'warning', sourcemap: false, metafile: true };
+  const main = await build({
+    ...common,
+    entryPoints: [path.join(root, 'src-main/app/main.ts')],
+    outfile: path.join(outDir, 'main.cjs'),
+    platform: 'node',
+    external: ['electron'],
+    // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
+    define: { 'import.meta.url': '__kilnImportMetaUrl' },
+    banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [nativeAddons],
+  });
+  const preload = await build({
+    ...common,
+    entryPoints: [path.join(root, 'src-main/app/preload.ts')],
+    outfile: path.join(outDir, 'preload.cjs'),
+    platform: 'browser',
+    external: ['electron'],
+  });
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+  const appPkg = {
+    name: pkg.name,
+    productName: pkg.productName,
+    version: pkg.version,
+    description: pkg.description,
+    license: pkg.license,
+    author: pkg.author ?? { name: 'Kiln contributors' },
+    homepage: pkg.homepage,
+    main: 'main.cjs',
+  };
+  await writeFile(path.join(outDir, 'package.json'), JSON.stringify(appPkg, null, 2) + '\n');
+  let renderer = false;
+  try {
+    await access(path.join(rendererDir, 'index.html'));
+    await cp(rendererDir, path.join(outDir, 'renderer'), { recursive: true });
+    renderer = true;
+  } catch {
+    console.warn(`build: no renderer build in ${path.relative(root, rendererDir)} (run the renderer build first); the app will show nothing`);
+  }
+  const meta = { inputs: { ...main.metafile.inputs, ...preload.metafile.inputs }, outputs: { ...main.metafile.outputs, ...preload.metafile.outputs } };
+  await writeFile(path.join(path.dirname(outDir), `${path.basename(outDir)}-meta.json`), JSON.stringify(meta));
+  return { dir: outDir, renderer };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const flags = new Set(process.argv.slice(2));
-  const all = !flags.has('--kilnd') && !flags.has('--cli') && !flags.has('--renderer');
+  const all = !['--kilnd', '--cli', '--renderer', '--electron'].some((f) => flags.has(f));
   if (all || flags.has('--kilnd')) {
     const t0 = Date.now();
     await buildKilnd();
@@ -117,5 +195,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const t0 = Date.now();
     await buildCli();
     console.log(`built out/cli in ${Date.now() - t0} ms`);
+  }
+  // The desktop app last: it copies the renderer's build.
+  if (all || flags.has('--electron')) {
+    const t0 = Date.now();
+    await buildElectron();
+    console.log(`built out/app (Electron main, preload, renderer copy) in ${Date.now() - t0} ms`);
   }
 }

@@ -1,74 +1,136 @@
-// The Electron shell, kept thin: a hardened window serving the renderer from app://kiln, and the
-// bridge contract over one IPC channel. Everything beneath the window is in src-main's services
-// and is tested there; this file only wires them to Electron.
+// The Electron shell, kept thin: it wires the tested pieces of this folder to Electron — the
+// hardened window (security.ts, window.ts), the renderer over app:// (protocol.ts), the IPC
+// table (ipc.ts), kiln:// links (deep-link.ts), keys in safeStorage (settings/safe-storage.ts),
+// menus (menu.ts) and background-task notices (attention.ts). The host services beneath are
+// the same ones the CLI and `kiln web` use.
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
-import { dispatch, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
-import { APP_ORIGIN, hardenApp, hardenSession, isTrustedSender, SECURE_WEB_PREFERENCES } from './security';
-import { BRIDGE_CHANNEL, BRIDGE_PUSH } from './channel';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
 import { createHandlers } from '../server/handlers';
 import { createAppServices } from '../services';
-import { toKilnError } from '../../src-shared/errors';
+import { createSafeSecretStore } from '../settings/safe-storage';
+import { createAttention } from './attention';
+import { createLazyHandlers } from './bridge-table';
+import { BRIDGE_PUSH } from './channel';
+import { createLinkRouter, findLinkInArgv, LINK_SCHEME } from './deep-link';
+import { registerIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { createAppProtocolHandler } from './protocol';
+import { checkRecipeFolder } from './recipe-folder';
+import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession, isSafeExternalUrl } from './security';
+import { pushMessage, type WireMessage } from '../../src-shared/api/rpc';
+import { windowOptions } from './window';
+import { loadWindowState, saveWindowState } from './window-state';
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Bundled as out/app/main.cjs beside preload.cjs and renderer/ (scripts/build.mjs buildElectron).
+const here = __dirname;
+/** src-container/, out/kilnd/ and the image's build stub: resources/runtime when packaged, the repository otherwise. */
+const runtimeRoot = app.isPackaged ? path.join(process.resourcesPath, 'runtime') : path.resolve(here, '..', '..');
 
-const rendererDir = path.join(__dirname, '..', 'renderer');
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-function serveRenderer(): void {
-  protocol.handle('app', (request) => {
-    const url = new URL(request.url);
-    const file = path.normalize(path.join(rendererDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
-    if (url.host !== 'kiln' || !file.startsWith(rendererDir + path.sep)) return new Response('Not found', { status: 404 });
-    return net.fetch(`file://${file}`);
-  });
+let win: BrowserWindow | undefined;
+const openExternal = (url: string): void => {
+  if (isSafeExternalUrl(url)) void shell.openExternal(url);
+};
+const send = (msg: WireMessage): void => {
+  if (win && !win.isDestroyed()) win.webContents.send(BRIDGE_PUSH, msg);
+  attention.onPush(msg);
+};
+const links = createLinkRouter((payload) => send(pushMessage('app.openLink', payload)));
+const attention = createAttention({
+  isForeground: () => !!win && !win.isDestroyed() && win.isFocused(),
+  notify: (title, body) => {
+    if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
+    if (process.platform !== 'darwin') win?.flashFrame(true);
+  },
+  setBadge: (count) => void app.setBadgeCount(count),
+});
+
+function focusWindow(): void {
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
 }
 
-function serveBridge(handlers: Handlers): void {
-  ipcMain.handle(BRIDGE_CHANNEL, async (event, msg: unknown) => {
-    if (!isTrustedSender(event.senderFrame)) return { t: 'res', id: -1, ok: false, error: { code: 'forbidden', message: 'Untrusted sender.' } } satisfies WireMessage;
-    const req = msg as { t?: unknown; id?: unknown; op?: unknown; input?: unknown };
-    if (req?.t !== 'req' || typeof req.id !== 'number' || typeof req.op !== 'string') {
-      return { t: 'res', id: -1, ok: false, error: { code: 'bad-message', message: 'Malformed bridge message.' } } satisfies WireMessage;
-    }
-    return dispatch(handlers, { id: req.id, op: req.op, input: req.input });
-  });
-}
-
-/** The services when an engine answers; otherwise only what the "no engine" page needs. */
-async function bridgeFor(win: BrowserWindow): Promise<Handlers> {
-  const info = () => ({ name: 'Kiln', version: app.getVersion(), mode: 'electron' as const });
-  try {
-    const services = await createAppServices();
-    return createHandlers({ services, mode: 'electron', push: (m) => win.webContents.send(BRIDGE_PUSH, m) });
-  } catch (err) {
-    return { 'app.info': info, 'engine.status': () => ({ ok: false as const, error: toKilnError(err), tried: [] }) };
-  }
+async function pickFolder(): Promise<string | null> {
+  const opts = { title: 'Import recipe', buttonLabel: 'Import', properties: ['openDirectory' as const] };
+  const res = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+  return res.canceled ? null : (res.filePaths[0] ?? null);
 }
 
 async function createWindow(): Promise<BrowserWindow> {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Kiln',
-    show: false,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(__dirname, 'preload.cjs') },
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const primary = screen.getPrimaryDisplay();
+  const areas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+  const state = loadWindowState(stateFile, areas);
+  const w = new BrowserWindow(windowOptions(state, path.join(here, 'preload.cjs')));
+  if (state.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  w.on('focus', () => attention.onFocus());
+  w.on('close', () => {
+    try {
+      saveWindowState(stateFile, { ...w.getNormalBounds(), maximized: w.isMaximized() });
+    } catch {
+      // A window that cannot remember its place still closes.
+    }
   });
-  win.once('ready-to-show', () => win.show());
-  await win.loadURL(`${APP_ORIGIN}/index.html`);
-  return win;
+  w.on('closed', () => (win = undefined));
+  w.webContents.once('did-finish-load', () => links.ready());
+  await w.loadURL(`${APP_ORIGIN}/index.html`);
+  return w;
 }
 
-app.enableSandbox();
-hardenApp();
-void app.whenReady().then(async () => {
-  hardenSession();
-  serveRenderer();
-  const win = await createWindow();
-  serveBridge(await bridgeFor(win));
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+// One Kiln per user: a second launch hands its kiln:// link to the first and leaves.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    focusWindow();
+    const link = findLinkInArgv(argv);
+    if (link) links.open(link);
   });
-});
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  // macOS delivers links as open-url, possibly before ready: the router holds them.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    links.open(url);
+    focusWindow();
+  });
+  const first = findLinkInArgv(process.argv);
+  if (first) links.open(first);
+  // In development (electron .), the registration must name the script too.
+  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])]);
+  else app.setAsDefaultProtocolClient(LINK_SCHEME);
+
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, openExternal));
+
+  void app.whenReady().then(async () => {
+    hardenSession(session.defaultSession);
+    protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, 'renderer')));
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(process.platform, app.getName(), {
+          openExternal,
+          showLogs: () => void shell.openPath(app.getPath('logs')),
+        }),
+      ),
+    );
+    // safeStorage answers only after ready.
+    const secrets = createSafeSecretStore({ file: path.join(app.getPath('userData'), 'secrets.json'), safeStorage });
+    const info = () => ({ name: 'Kiln', version: app.getVersion(), mode: 'electron' as const, platform: process.platform });
+    const handlers = createLazyHandlers({
+      info,
+      create: async () => createHandlers({ services: await createAppServices({ root: runtimeRoot, secrets }), mode: 'electron', push: send }),
+    });
+    registerIpc(ipcMain, { handlers, checkRecipeFolder: (p) => checkRecipeFolder(p), pickFolder });
+    win = await createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow().then((w) => (win = w));
+      else focusWindow();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

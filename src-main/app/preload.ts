@@ -1,15 +1,12 @@
-// Preload: exposes exactly one transport for the bridge contract — no Node, no ipcRenderer.
-import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_CHANNEL, BRIDGE_PUSH } from './channel';
+// Preload (sandboxed, bundled to out/app/preload.cjs): puts the surface of preload-surface.ts on
+// window — window.kiln (the contract's operations as named functions), window.kilnBridge (the
+// generic transport), window.kilnDesktop (drop path, folder check, folder picker) — and nothing else.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { BRIDGE_PUSH } from './channel';
+import { exposePreload } from './preload-surface';
 
-type Listener = (msg: unknown) => void;
-const listeners = new Set<Listener>();
-ipcRenderer.on(BRIDGE_PUSH, (_event, msg: unknown) => listeners.forEach((l) => l(msg)));
-
-contextBridge.exposeInMainWorld('kilnBridge', {
-  request: (msg: unknown): Promise<unknown> => ipcRenderer.invoke(BRIDGE_CHANNEL, msg),
-  onPush: (listener: Listener): (() => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
+exposePreload(contextBridge, {
+  invoke: (channel, payload) => ipcRenderer.invoke(channel, payload),
+  subscribePush: (listener) => void ipcRenderer.on(BRIDGE_PUSH, (_event, msg: unknown) => listener(msg)),
+  pathForFile: (file) => webUtils.getPathForFile(file),
 });

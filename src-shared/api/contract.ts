@@ -294,6 +294,11 @@ export const streams = {
   /** The session list changed (created, stopped, resumed, removed, broke). */
   'sessions.changed': z.object({ sessions: z.array(SessionSummarySchema) }),
   'progress': z.object({ task: z.string(), message: z.string(), current: z.number().optional(), total: z.number().optional(), done: z.boolean().optional() }),
+  /** Desktop app: a kiln:// link it was opened with, checked in main — the recipe to show as a card (never started by itself), or why the link was refused. */
+  'app.openLink': z.union([
+    z.object({ url: z.string().url(), ref: z.string().optional(), subdir: z.string().optional() }),
+    z.object({ error: KilnErrorSchema }),
+  ]),
 } as const;
 
 export const contract = { requests, streams } as const;

@@ -88,6 +88,8 @@ export async function buildCli() {
       ].join(' '),
     },
     external: ['*.node', 'cpu-features', 'electron'],
+    // ES module builds first: a UMD main (jsonc-parser's) hides its requires from the bundler.
+    mainFields: ['module', 'main'],
     plugins: [lazyModules],
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -141,6 +143,8 @@ export async function buildElectron({ outDir = APP_DIR, rendererDir = path.join(
     outfile: path.join(outDir, 'main.cjs'),
     platform: 'node',
     external: ['electron'],
+    // ES module builds first: a UMD main (jsonc-parser's) hides its requires from the bundler.
+    mainFields: ['module', 'main'],
     // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
     define: { 'import.meta.url': '__kilnImportMetaUrl' },
     banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

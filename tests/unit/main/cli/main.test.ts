@@ -49,10 +49,11 @@ describe('kiln CLI surface', () => {
     expect(r.stderr).toMatch(/needs a command after `--`/);
   });
 
-  it('kiln web says the UI is not there yet, with exit 2', async () => {
-    const r = await runCaptured(['web']);
+  it('kiln web with a bad port is a usage error naming it, and starts nothing', async () => {
+    const r = await runCaptured(['web', '--port', 'eighty']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/UI issue/);
+    expect(r.stderr).toMatch(/eighty/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('kiln --version --json prints the package version', async () => {

@@ -77,6 +77,12 @@ describe('the window over kiln web, on a real session', () => {
     rmSync(workspaces, { recursive: true, force: true });
   });
 
+  it('reports the runtime image present, and ensuring it builds nothing', async () => {
+    const status = await a.call('image.status', {});
+    expect(status).toMatchObject({ present: true, building: false });
+    await expect(a.call('image.ensure', {})).resolves.toEqual({ tag: status.tag, built: false });
+  });
+
   it('creates a session with its steps on the progress stream and tells every tab', async () => {
     const steps: StreamPayload<'progress'>[] = [];
     const off = a.on('progress', (p) => p.task === 'create-1' && steps.push(p));

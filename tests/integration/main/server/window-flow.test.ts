@@ -35,7 +35,7 @@ function viewer(client: WsClient, terminal: string, opts: { ack?: boolean } = {}
   const off = client.on('terminal.data', (p) => {
     if (p.terminal !== terminal) return;
     text += p.data;
-    if (opts.ack !== false) void client.call('terminal.ack', { terminal, bytes: p.data.length }).catch(() => undefined);
+    if (opts.ack !== false) void client.call('terminal.ack', { terminal, bytes: Buffer.byteLength(p.data) }).catch(() => undefined);
   });
   return {
     get text() {

@@ -23,7 +23,13 @@ function summary(v: unknown, max = 160): string {
 
 export const BEFORE_RE = /before: ([0-9a-f]{40}(?:[0-9a-f]{24})?)/;
 
-export function Entry({ ev, session, view, onRedo }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void }) {
+export const RESTORED_RE = /restored ([0-9a-f]{40}(?:[0-9a-f]{24})?)/;
+
+/**
+ * `befores`: the "before" checkpoints of the undos so far. An undo that restores one of them is a
+ * redo; its own button then undoes again.
+ */
+export function Entry({ ev, session, view, onRedo, befores }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void; befores: Set<string> }) {
   switch (ev.kind) {
     case 'sessionStart':
       return (
@@ -120,16 +126,18 @@ export function Entry({ ev, session, view, onRedo }: { ev: TEvent; session: stri
     }
     case 'git': {
       const before = c.operation === 'undo' ? BEFORE_RE.exec(c.detail ?? '')?.[1] : undefined;
+      const restored = c.operation === 'undo' ? RESTORED_RE.exec(c.detail ?? '')?.[1] : undefined;
+      const isRedo = !!restored && befores.has(restored);
       return (
         <div className={`entry entry-git${c.operation === 'undo' ? ' entry-undo' : ''}`}>
           <span className="entry-icon" aria-hidden="true">↶</span>
           <div className="grow">
-            <strong>{c.operation === 'undo' ? 'Undone' : c.operation}</strong>
+            <strong>{c.operation === 'undo' ? (isRedo ? 'Redone' : 'Undone') : c.operation}</strong>
             {c.detail && <div className="small muted">{c.detail.replace(/[0-9a-f]{40}(?:[0-9a-f]{24})?/g, (h) => h.slice(0, 8))}</div>}
           </div>
           {before && (
-            <button type="button" className="btn btn-small" onClick={() => onRedo(before)} aria-label="Redo">
-              Redo
+            <button type="button" className="btn btn-small" onClick={() => onRedo(before)}>
+              {isRedo ? 'Undo again' : 'Redo'}
             </button>
           )}
           <span className="entry-time">{time(ev.at)}</span>

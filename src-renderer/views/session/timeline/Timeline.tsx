@@ -8,7 +8,7 @@ import type { SessionSummary } from '../../../../src-shared/api/contract';
 import { agentOf, groupEvents, useTimeline, type Group } from '../../../state/timeline';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { ChainBadge } from './ChainBadge';
-import { Entry, time } from './Entry';
+import { BEFORE_RE, Entry, time } from './Entry';
 import type { ViewKind } from './FileDiff';
 import { UndoDialog, useUndo } from './Undo';
 
@@ -51,6 +51,15 @@ export function Timeline({ session }: { session: SessionSummary }) {
     return [...set].sort();
   }, [events]);
   const undo = useUndo(session.id, groups);
+  const befores = useMemo(() => {
+    const set = new Set<string>();
+    for (const ev of events) {
+      if (ev.kind !== 'action' || ev.content.type !== 'git' || ev.content.operation !== 'undo') continue;
+      const m = BEFORE_RE.exec(ev.content.detail ?? '');
+      if (m) set.add(m[1]!);
+    }
+    return set;
+  }, [events]);
   const virtuoso = useRef<VirtuosoHandle | null>(null);
 
   // Prepending older pages keeps the scroll position: firstItemIndex goes down by what was added.
@@ -78,9 +87,10 @@ export function Timeline({ session }: { session: SessionSummary }) {
         session={session.id}
         view={view}
         undo={undo}
+        befores={befores}
       />
     ),
-    [firstItemIndex, groups.length, session.id, view, undo],
+    [firstItemIndex, groups.length, session.id, view, undo, befores],
   );
 
   return (
@@ -181,7 +191,7 @@ function OlderHeader() {
   return <div className="muted small center-text older">Loading older receipts…</div>;
 }
 
-function GroupView({ g, pos, size, session, view, undo }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo> }) {
+function GroupView({ g, pos, size, session, view, undo, befores }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo>; befores: Set<string> }) {
   const cp = g.checkpoint;
   const redoTarget = cp ? undo.undone[cp.content.commit] : undefined;
   const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
@@ -218,7 +228,7 @@ function GroupView({ g, pos, size, session, view, undo }: { g: Group; pos: numbe
         </div>
       )}
       {g.items.map((ev) => (
-        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} />
+        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} befores={befores} />
       ))}
     </article>
   );

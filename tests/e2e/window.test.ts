@@ -38,12 +38,28 @@ async function until<T>(what: string, fn: () => T | undefined | Promise<T | unde
   }
 }
 
+/** Every session this kiln web made (its own KILN_HOME): containers and record go. */
+async function removeSessions(kiln: KilnWeb): Promise<void> {
+  const ls = kiln.cli(['ls', '--json']);
+  let ids: string[] = [];
+  try {
+    ids = (JSON.parse(ls.stdout) as { id: string }[]).map((s) => s.id);
+  } catch {
+    /* nothing listed */
+  }
+  for (const id of ids) {
+    kiln.cli(['rm', id]);
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
 describe('the window: first run to undo and redo', () => {
   let server: ModelServer;
   let kiln: KilnWeb;
   let page: Page;
   let errors: string[];
-  let sessionIds: string[] = [];
 
   beforeAll(async () => {
     const gateway = bridgeGateway();
@@ -54,7 +70,7 @@ describe('the window: first run to undo and redo', () => {
   });
   afterAll(async () => {
     await page?.close();
-    for (const id of sessionIds) kiln?.cli(['rm', id]);
+    if (kiln) await removeSessions(kiln);
     await kiln?.stop();
     await server?.close();
   });
@@ -65,7 +81,7 @@ describe('the window: first run to undo and redo', () => {
       await flow(shot);
     } catch (err) {
       await shot('failure');
-X
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\npage errors: ${errors.join('\n')}\nkiln web: ${kiln.log().slice(-2000)}`, { cause: err });
     }
     expect(errors, errors.join('\n')).toEqual([]);
   });
@@ -91,7 +107,6 @@ X
     await until('the first terminal to take the keyboard', () =>
       page.evaluate(() => !!document.activeElement?.closest('[role=tabpanel]:not([hidden])') || undefined),
     );
-    sessionIds = await page.evaluate(() => sessionStorage.getItem('kiln.session')).then((id) => (id ? [id] : []));
     await until('the first terminal to draw', async () => (await page.locator('[role=tabpanel]:not([hidden])').getAttribute('data-state')) === 'live' || undefined, 60_000);
     await shot('session');
 

@@ -66,6 +66,8 @@ interface TimelineState {
   add(raws: Raw[]): void;
 }
 
+/** The first page is small (it is what paints first); older pages come in bigger steps. */
+const FIRST_PAGE = 250;
 const PAGE = 1000;
 const RETRIES = [500, 1000, 2000, 3000, 3000, 3000];
 const ids = new Set<string>();
@@ -101,7 +103,7 @@ export const useTimeline = create<TimelineState>((set, get) => ({
     // A recorder that just started (or restarts) may not answer yet: try again a few times.
     for (let attempt = 0; ; attempt++) {
       try {
-        const page = await bridge.call('timeline.query', { id, limit: PAGE });
+        const page = await bridge.call('timeline.query', { id, limit: FIRST_PAGE });
         if (get().session !== id) return;
         get().add(page.events);
         set({ more: page.more, cursor: page.cursor, loading: false, error: null });

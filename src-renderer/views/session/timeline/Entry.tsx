@@ -5,8 +5,11 @@ import type { TEvent } from '../../../state/timeline';
 import { ChangesEntry, FileEntry } from './FileEntry';
 import type { ViewKind } from './FileDiff';
 
+// One formatter for the page: toLocaleTimeString builds a new one per call (it was the top cost
+// of scrolling a long timeline).
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 export function time(at: number): string {
-  return new Date(at * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return TIME.format(at * 1000);
 }
 
 function duration(ms: number): string {
@@ -29,7 +32,7 @@ export const RESTORED_RE = /restored ([0-9a-f]{40}(?:[0-9a-f]{24})?)/;
  * `befores`: the "before" checkpoints of the undos so far. An undo that restores one of them is a
  * redo; its own button then undoes again.
  */
-export function Entry({ ev, session, view, onRedo, befores }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void; befores: Set<string> }) {
+export function Entry({ ev, session, view, onRedo, befores, openDiffs }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void; befores: Set<string>; openDiffs: boolean }) {
   switch (ev.kind) {
     case 'sessionStart':
       return (
@@ -101,13 +104,13 @@ export function Entry({ ev, session, view, onRedo, befores }: { ev: TEvent; sess
     case 'file':
       return (
         <div className="entry entry-file">
-          <FileEntry session={session} content={c} view={view} />
+          <FileEntry session={session} content={c} view={view} openSmall={openDiffs} />
         </div>
       );
     case 'changes':
       return (
         <div className="entry entry-file">
-          <ChangesEntry session={session} content={c} view={view} />
+          <ChangesEntry session={session} content={c} view={view} openSmall={openDiffs} />
         </div>
       );
     case 'message': {

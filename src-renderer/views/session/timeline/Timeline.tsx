@@ -22,6 +22,8 @@ const FILTERS: { key: string; label: string }[] = [
   { key: 'error', label: 'Errors' },
 ];
 const START_INDEX = 10_000_000;
+/** Small diffs start open in the newest groups only: a long history stays light to scroll. */
+const OPEN_DIFFS_IN_NEWEST = 12;
 const REASON: Record<string, string> = {
   start: 'Session start',
   'pre-command': 'Before a command',
@@ -88,6 +90,7 @@ export function Timeline({ session }: { session: SessionSummary }) {
         view={view}
         undo={undo}
         befores={befores}
+        openDiffs={index - firstItemIndex >= groups.length - OPEN_DIFFS_IN_NEWEST}
       />
     ),
     [firstItemIndex, groups.length, session.id, view, undo, befores],
@@ -191,7 +194,7 @@ function OlderHeader() {
   return <div className="muted small center-text older">Loading older receipts…</div>;
 }
 
-function GroupView({ g, pos, size, session, view, undo, befores }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo>; befores: Set<string> }) {
+function GroupView({ g, pos, size, session, view, undo, befores, openDiffs }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo>; befores: Set<string>; openDiffs: boolean }) {
   const cp = g.checkpoint;
   const redoTarget = cp ? undo.undone[cp.content.commit] : undefined;
   const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
@@ -228,7 +231,7 @@ function GroupView({ g, pos, size, session, view, undo, befores }: { g: Group; p
         </div>
       )}
       {g.items.map((ev) => (
-        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} befores={befores} />
+        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} befores={befores} openDiffs={openDiffs} />
       ))}
     </article>
   );

@@ -34,6 +34,8 @@ const isHolder = (s: AppServices | ServicesHolder): s is ServicesHolder => typeo
 
 /** Events per timeline.query page when the page asks for no limit. */
 const DEFAULT_PAGE = 2000;
+/** Extra newest events read for the first page, so its cut falls in chain order. */
+const PAGE_MARGIN = 200;
 
 export function createHandlers({ services: given, mode, push, signal, host: shared }: HandlerDeps): Handlers {
   const holder: ServicesHolder = isHolder(given) ? given : { discover: async () => given.engine, get: async () => given, current: () => given };
@@ -184,22 +186,28 @@ export function createHandlers({ services: given, mode, push, signal, host: shar
 
     'timeline.query': ({ id, kinds, limit, before }) =>
       withTimeline(id, async (t) => {
-        // The first page reads the whole history once (chain order needs it) and keeps it; the
-        // pages before it come from that copy, so 100,000 events cross in pages, fetched once.
+        const want = limit ?? DEFAULT_PAGE;
+        const filter = kinds?.length ? { kinds } : {};
         const key = `${id}|${(kinds ?? []).join(',')}`;
-        let cached = before ? pages.get(key) : undefined;
-        if (!cached) {
-          cached = { events: await t.events(kinds?.length ? { kinds } : {}), at: Date.now() };
+        if (!before) {
+          // The newest page reads only its own events (plus a margin, so events sharing the
+          // boundary second fall in chain order): the first paint never waits for the history.
+          const newest = await t.events({ ...filter, limit: want + PAGE_MARGIN });
+          const events = newest.slice(-want);
+          const more = newest.length > want;
+          pages.delete(key);
+          return { events, more, ...(more && events[0] ? { cursor: events[0].id } : {}) };
+        }
+        // Older pages: the whole history in chain order, read once per connection and kept.
+        let cached = pages.get(key);
+        if (!cached || !cached.events.some((e) => e.id === before)) {
+          cached = { events: await t.events(filter), at: Date.now() };
           pages.set(key, cached);
         }
         const all = cached.events;
-        let end = all.length;
-        if (before) {
-          const i = all.findIndex((e) => e.id === before);
-          if (i < 0) throw new BridgeError('E_TIMELINE_CURSOR', 'That page of the timeline is no longer known.', 'Reload the timeline from its newest events.');
-          end = i;
-        }
-        const start = Math.max(0, end - (limit ?? DEFAULT_PAGE));
+        const end = all.findIndex((e) => e.id === before);
+        if (end < 0) throw new BridgeError('E_TIMELINE_CURSOR', 'That page of the timeline is no longer known.', 'Reload the timeline from its newest events.');
+        const start = Math.max(0, end - want);
         const events = all.slice(start, end);
         return { events, more: start > 0, ...(start > 0 && events[0] ? { cursor: events[0].id } : {}) };
       }),

@@ -15,6 +15,8 @@ export const BRIDGE_PATH = '/bridge';
 const LOOPBACK = '127.0.0.1';
 /** One message at most (a terminal paste, a settings blob); terminal output goes the other way. */
 const MAX_MESSAGE = 8 * 1024 * 1024;
+/** A tab that answers no ping for this long is gone (a sleeping laptop, a dropped network): its holds are released. */
+const HEARTBEAT_MS = 15_000;
 
 export interface WebServerOptions {
   /** 0 (default) picks a free port. */
@@ -79,8 +81,29 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       socket.end(`HTTP/1.1 ${why.status} ${why.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(why.text)}\r\n\r\n${why.text}`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, opts.connect));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit('connection', ws, req);
+      serveConnection(ws, opts.connect);
+    });
   });
+
+  // A connection that stopped answering would keep its terminal debt (a paused flood) until TCP gives up.
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,6 +123,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     clients: () => wss.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
         for (const ws of wss.clients) ws.close(1001, 'server stopping');
         wss.close();
         server.close(() => resolve());

@@ -3,7 +3,7 @@
 // closes on close() or when its session stops.
 //
 // Flow control end to end: output goes to the ONE attached viewer as text; the viewer acks what
-// it has written (terminal.ack counts `data.length` of the text pushed). OutputFlow pauses the
+// it has written (terminal.ack counts the UTF-8 bytes of the text pushed). OutputFlow pauses the
 // exec stream when too much is unacked. When the viewer goes away (detach, a closed tab), what it
 // still owed is forgiven, and with no viewer output is acked at once (kept only in the ring), so
 // the stream never stays paused for a reader who is not there.
@@ -43,7 +43,8 @@ interface Entry {
   decoder: StringDecoder;
   ring: string[];
   ringChars: number;
-  viewer?: { id: number; sink: TerminalViewer; owed: Array<[chars: number, bytes: number]> };
+  /** owed: per push, [UTF-8 bytes of the text sent, bytes of the stream it came from]. */
+  viewer?: { id: number; sink: TerminalViewer; owed: Array<[sent: number, raw: number]> };
   exitCode?: number | null;
 }
 
@@ -103,11 +104,11 @@ export class TerminalRegistry {
   }
 
   /** Acks from a viewer that is no longer attached are ignored (its debt was forgiven). */
-  ack(attachment: Attachment, chars: number): void {
+  ack(attachment: Attachment, sentBytes: number): void {
     const entry = this.entries.get(attachment.terminal);
     const viewer = entry?.viewer;
     if (!entry || !viewer || viewer.id !== attachment.viewer) return;
-    let left = chars;
+    let left = sentBytes;
     let bytes = 0;
     while (left > 0 && viewer.owed.length) {
       const head = viewer.owed[0]!;
@@ -178,7 +179,7 @@ export class TerminalRegistry {
       entry.term.ack(chunk.length); // an incomplete character: counted with the next push instead
       return;
     }
-    viewer.owed.push([text.length, chunk.length]);
+    viewer.owed.push([Buffer.byteLength(text), chunk.length]);
     viewer.sink.data(text);
   }
 

@@ -33,6 +33,11 @@ interface TerminalsState {
   exited(session: string, key: string): void;
 }
 
+/** The session's agents; a session that names none has OpenCode (Kiln's default agent). */
+export function agentsOf(session: SessionSummary): string[] {
+  return session.agents ?? ['opencode'];
+}
+
 export function titleOf(kind: string): string {
   if (kind === 'shell') return 'Shell';
   const names: Record<string, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI' };
@@ -59,10 +64,11 @@ export const useTerminals = create<TerminalsState>((set, get) => {
         set({ error: asKilnError(err) });
       }
       const tabs = [...open];
-      for (const kind of [...(session.agents ?? []), 'shell']) {
+      const agents = agentsOf(session);
+      for (const kind of [...agents, 'shell']) {
         if (!tabs.some((t) => t.kind === kind)) tabs.push({ key: kind, kind, title: titleOf(kind) });
       }
-      const order = [...(session.agents ?? []), 'shell'];
+      const order = [...agents, 'shell'];
       tabs.sort((a, b) => (order.indexOf(a.kind) + 1 || 99) - (order.indexOf(b.kind) + 1 || 99));
       if (get().bySession[session.id]) return;
       set((s) => ({ bySession: { ...s.bySession, [session.id]: { tabs, active: tabs[0]!.key, split: false, secondary: null } } }));

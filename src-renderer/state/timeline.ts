@@ -66,7 +66,10 @@ interface TimelineState {
   add(raws: Raw[]): void;
 }
 
+/** The first page is small (it is what paints first); older pages come in bigger steps. */
+const FIRST_PAGE = 250;
 const PAGE = 1000;
+const RETRIES = [500, 1000, 2000, 3000, 3000, 3000];
 const ids = new Set<string>();
 
 export const useTimeline = create<TimelineState>((set, get) => ({
@@ -97,15 +100,35 @@ export const useTimeline = create<TimelineState>((set, get) => ({
         if (get().session === id) set({ error: asKilnError(err) });
       },
     );
-    try {
-      const page = await bridge.call('timeline.query', { id, limit: PAGE });
-      if (get().session !== id) return;
-      get().add(page.events);
-      set({ more: page.more, cursor: page.cursor, loading: false });
-    } catch (err) {
-      if (get().session === id) set({ error: asKilnError(err), loading: false });
+    // A recorder that just started (or restarts) may not answer yet: try again a few times.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const page = await bridge.call('timeline.query', { id, limit: FIRST_PAGE });
+        if (get().session !== id) return;
+        get().add(page.events);
+        set({ more: page.more, cursor: page.cursor, loading: false, error: null });
+        break;
+      } catch (err) {
+        if (get().session !== id) return;
+        set({ error: asKilnError(err), loading: attempt < RETRIES.length });
+        if (attempt >= RETRIES.length) break;
+        await new Promise((r) => setTimeout(r, RETRIES[attempt]));
+        if (get().session !== id) return;
+      }
     }
     await sub;
+    if (get().session === id && !get().subscription) {
+      // The subscription failed (see above): try once more now that the recorder answers.
+      try {
+        const { subscription } = await bridge.call('timeline.subscribe', { id });
+        if (get().session === id) set({ subscription, error: null });
+        else void bridge.call('timeline.unsubscribe', { subscription }).catch(() => undefined);
+        const page = await bridge.call('timeline.query', { id, limit: PAGE });
+        if (get().session === id) get().add(page.events);
+      } catch (err) {
+        if (get().session === id) set({ error: asKilnError(err) });
+      }
+    }
   },
 
   async loadOlder() {

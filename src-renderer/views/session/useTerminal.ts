@@ -35,8 +35,9 @@ const QUERY_REPLY = /^(\x1b\[[?>]?[\d;]*c|\x1b\[\d+;\d+R|\x1b\[[?]?\d+;\d+\$y|\x
 const ACK_EVERY_BYTES = 32 * 1024;
 const ACK_AFTER_MS = 8;
 
-const DARK: ITheme = { background: '#16181d', foreground: '#d7dae0', cursor: '#d7dae0', selectionBackground: '#3a4a66' };
-const LIGHT: ITheme = { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d3ff' };
+const SCROLLBAR = { scrollbarSliderBackground: 'rgba(128,128,128,0.18)', scrollbarSliderHoverBackground: 'rgba(128,128,128,0.35)', scrollbarSliderActiveBackground: 'rgba(128,128,128,0.5)' };
+const DARK: ITheme = { background: '#16181d', foreground: '#d7dae0', cursor: '#d7dae0', selectionBackground: '#3a4a66', ...SCROLLBAR };
+const LIGHT: ITheme = { background: '#ffffff', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d3ff', ...SCROLLBAR };
 const themeNow = () => (document.documentElement.dataset.theme === 'dark' ? DARK : LIGHT);
 
 export interface UseTerminalOptions {
@@ -291,3 +292,35 @@ export function useTerminal(opts: UseTerminalOptions) {
 
   return { ref, error, exited, phase, restart: () => restartRef.current() };
 }
+
+/**
+ * Read-only view of the terminals for tests and benchmarks (what a person sees, as text): the
+ * visible screen of a tab (or the active one), and where its cursor is.
+ */
+const debug = {
+  screen(key?: string): string {
+    const h = key ? terminalRegistry.get(key) : activeHandle();
+    if (!h) return '';
+    const b = h.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = b.viewportY; i < b.viewportY + h.term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  },
+  cursorLine(key?: string): string {
+    const h = key ? terminalRegistry.get(key) : activeHandle();
+    if (!h) return '';
+    const b = h.term.buffer.active;
+    return b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '';
+  },
+  renderer(key?: string): string {
+    return (key ? terminalRegistry.get(key) : activeHandle())?.renderer() ?? '';
+  },
+};
+
+function activeHandle(): TerminalHandle | undefined {
+  const panel = document.querySelector<HTMLElement>('[role=tabpanel]:not([hidden])');
+  const key = panel?.id.replace(/^panel-/, '');
+  return key ? terminalRegistry.get(key) : undefined;
+}
+
+(window as unknown as { kilnDebug?: typeof debug }).kilnDebug = debug;

@@ -5,8 +5,11 @@ import type { TEvent } from '../../../state/timeline';
 import { ChangesEntry, FileEntry } from './FileEntry';
 import type { ViewKind } from './FileDiff';
 
+// One formatter for the page: toLocaleTimeString builds a new one per call (it was the top cost
+// of scrolling a long timeline).
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 export function time(at: number): string {
-  return new Date(at * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return TIME.format(at * 1000);
 }
 
 function duration(ms: number): string {
@@ -23,7 +26,13 @@ function summary(v: unknown, max = 160): string {
 
 export const BEFORE_RE = /before: ([0-9a-f]{40}(?:[0-9a-f]{24})?)/;
 
-export function Entry({ ev, session, view, onRedo }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void }) {
+export const RESTORED_RE = /restored ([0-9a-f]{40}(?:[0-9a-f]{24})?)/;
+
+/**
+ * `befores`: the "before" checkpoints of the undos so far. An undo that restores one of them is a
+ * redo; its own button then undoes again.
+ */
+export function Entry({ ev, session, view, onRedo, befores, openDiffs }: { ev: TEvent; session: string; view: ViewKind; onRedo(before: string): void; befores: Set<string>; openDiffs: boolean }) {
   switch (ev.kind) {
     case 'sessionStart':
       return (
@@ -95,13 +104,13 @@ export function Entry({ ev, session, view, onRedo }: { ev: TEvent; session: stri
     case 'file':
       return (
         <div className="entry entry-file">
-          <FileEntry session={session} content={c} view={view} />
+          <FileEntry session={session} content={c} view={view} openSmall={openDiffs} />
         </div>
       );
     case 'changes':
       return (
         <div className="entry entry-file">
-          <ChangesEntry session={session} content={c} view={view} />
+          <ChangesEntry session={session} content={c} view={view} openSmall={openDiffs} />
         </div>
       );
     case 'message': {
@@ -120,16 +129,18 @@ export function Entry({ ev, session, view, onRedo }: { ev: TEvent; session: stri
     }
     case 'git': {
       const before = c.operation === 'undo' ? BEFORE_RE.exec(c.detail ?? '')?.[1] : undefined;
+      const restored = c.operation === 'undo' ? RESTORED_RE.exec(c.detail ?? '')?.[1] : undefined;
+      const isRedo = !!restored && befores.has(restored);
       return (
         <div className={`entry entry-git${c.operation === 'undo' ? ' entry-undo' : ''}`}>
           <span className="entry-icon" aria-hidden="true">↶</span>
           <div className="grow">
-            <strong>{c.operation === 'undo' ? 'Undone' : c.operation}</strong>
+            <strong>{c.operation === 'undo' ? (isRedo ? 'Redone' : 'Undone') : c.operation}</strong>
             {c.detail && <div className="small muted">{c.detail.replace(/[0-9a-f]{40}(?:[0-9a-f]{24})?/g, (h) => h.slice(0, 8))}</div>}
           </div>
           {before && (
-            <button type="button" className="btn btn-small" onClick={() => onRedo(before)} aria-label="Redo">
-              Redo
+            <button type="button" className="btn btn-small" onClick={() => onRedo(before)}>
+              {isRedo ? 'Undo again' : 'Redo'}
             </button>
           )}
           <span className="entry-time">{time(ev.at)}</span>

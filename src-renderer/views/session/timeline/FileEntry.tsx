@@ -61,7 +61,7 @@ function FileRow({ file, load, view, startOpen }: { file: ChangedFile; load: Loa
   );
 }
 
-export function FileEntry({ session, content, view }: { session: string; content: FileAction; view: ViewKind }) {
+export function FileEntry({ session, content, view, openSmall }: { session: string; content: FileAction; view: ViewKind; openSmall: boolean }) {
   let load: Loader | null = null;
   if (content.diff === undefined && content.blob) {
     const sha256 = content.blob;
@@ -81,11 +81,11 @@ export function FileEntry({ session, content, view }: { session: string; content
     const commit = content.checkpoint;
     load = () => bridge.call('timeline.diff', { id: session, commit, path: content.path });
   }
-  const startOpen = content.diff !== undefined && content.diff.length <= OPEN_INLINE_BELOW;
+  const startOpen = openSmall && content.diff !== undefined && content.diff.length <= OPEN_INLINE_BELOW;
   return <FileRow file={content} load={load} view={view} startOpen={startOpen} />;
 }
 
-export function ChangesEntry({ session, content, view }: { session: string; content: ChangesAction; view: ViewKind }) {
+export function ChangesEntry({ session, content, view, openSmall }: { session: string; content: ChangesAction; view: ViewKind; openSmall: boolean }) {
   const [shown, setShown] = useState(20);
   const commit = content.checkpoint;
   const files = content.files.slice(0, shown);
@@ -100,7 +100,7 @@ export function ChangesEntry({ session, content, view }: { session: string; cont
           key={f.path}
           file={f}
           view={view}
-          startOpen={content.files.length <= 3 && f.diff !== undefined && f.diff.length <= OPEN_INLINE_BELOW}
+          startOpen={openSmall && content.files.length <= 3 && f.diff !== undefined && f.diff.length <= OPEN_INLINE_BELOW}
           load={commit && !f.binary ? () => bridge.call('timeline.diff', { id: session, commit, path: f.path }) : null}
         />
       ))}

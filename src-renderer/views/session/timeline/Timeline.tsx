@@ -8,7 +8,7 @@ import type { SessionSummary } from '../../../../src-shared/api/contract';
 import { agentOf, groupEvents, useTimeline, type Group } from '../../../state/timeline';
 import { ErrorNotice } from '../../common/ErrorNotice';
 import { ChainBadge } from './ChainBadge';
-import { Entry, time } from './Entry';
+import { BEFORE_RE, Entry, time } from './Entry';
 import type { ViewKind } from './FileDiff';
 import { UndoDialog, useUndo } from './Undo';
 
@@ -22,6 +22,8 @@ const FILTERS: { key: string; label: string }[] = [
   { key: 'error', label: 'Errors' },
 ];
 const START_INDEX = 10_000_000;
+/** Small diffs start open in the newest groups only: a long history stays light to scroll. */
+const OPEN_DIFFS_IN_NEWEST = 12;
 const REASON: Record<string, string> = {
   start: 'Session start',
   'pre-command': 'Before a command',
@@ -51,6 +53,15 @@ export function Timeline({ session }: { session: SessionSummary }) {
     return [...set].sort();
   }, [events]);
   const undo = useUndo(session.id, groups);
+  const befores = useMemo(() => {
+    const set = new Set<string>();
+    for (const ev of events) {
+      if (ev.kind !== 'action' || ev.content.type !== 'git' || ev.content.operation !== 'undo') continue;
+      const m = BEFORE_RE.exec(ev.content.detail ?? '');
+      if (m) set.add(m[1]!);
+    }
+    return set;
+  }, [events]);
   const virtuoso = useRef<VirtuosoHandle | null>(null);
 
   // Prepending older pages keeps the scroll position: firstItemIndex goes down by what was added.
@@ -78,9 +89,11 @@ export function Timeline({ session }: { session: SessionSummary }) {
         session={session.id}
         view={view}
         undo={undo}
+        befores={befores}
+        openDiffs={index - firstItemIndex >= groups.length - OPEN_DIFFS_IN_NEWEST}
       />
     ),
-    [firstItemIndex, groups.length, session.id, view, undo],
+    [firstItemIndex, groups.length, session.id, view, undo, befores],
   );
 
   return (
@@ -181,7 +194,7 @@ function OlderHeader() {
   return <div className="muted small center-text older">Loading older receipts…</div>;
 }
 
-function GroupView({ g, pos, size, session, view, undo }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo> }) {
+function GroupView({ g, pos, size, session, view, undo, befores, openDiffs }: { g: Group; pos: number; size: number; session: string; view: ViewKind; undo: ReturnType<typeof useUndo>; befores: Set<string>; openDiffs: boolean }) {
   const cp = g.checkpoint;
   const redoTarget = cp ? undo.undone[cp.content.commit] : undefined;
   const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
@@ -218,7 +231,7 @@ function GroupView({ g, pos, size, session, view, undo }: { g: Group; pos: numbe
         </div>
       )}
       {g.items.map((ev) => (
-        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} />
+        <Entry key={ev.id} ev={ev} session={session} view={view} onRedo={undo.redo} befores={befores} openDiffs={openDiffs} />
       ))}
     </article>
   );

@@ -140,6 +140,28 @@ describe('kiln web server', () => {
     }
   });
 
+  it('starts with no engine answering: engine.status says what to do, engine operations fail with that sentence', async () => {
+    const none = lazyAppServices({ env: { ...process.env, DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` } });
+    const noneHost = createWindowHost(none);
+    const bare = await startWebServer({ rendererDir: renderer, connect: (push, signal) => createHandlers({ services: none, mode: 'web', push, signal, host: noneHost }) });
+    const tab = await connectBridge(bare.port, bare.token);
+    try {
+      const status = await tab.call('engine.status', {});
+      expect(status.ok).toBe(false);
+      if (status.ok) return;
+      expect(status.error.message.length).toBeGreaterThan(10);
+      expect(status.error.next).toBeTruthy();
+      expect(status.tried[0]?.source).toBe('DOCKER_HOST');
+      await expect(tab.call('sessions.list', {})).rejects.toMatchObject({ code: status.error.code, message: status.error.message });
+      await expect(tab.call('app.info', {})).resolves.toMatchObject({ mode: 'web' });
+      await expect(tab.call('settings.get', {})).resolves.toHaveProperty('theme');
+    } finally {
+      tab.close();
+      await bare.close();
+      await noneHost.close();
+    }
+  });
+
   it('lets a tab reconnect when the server comes back on the same port', async () => {
     const { port, token } = server;
     const tab = await connectBridge(port, token);

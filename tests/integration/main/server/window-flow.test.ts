@@ -35,7 +35,7 @@ function viewer(client: WsClient, terminal: string, opts: { ack?: boolean } = {}
   const off = client.on('terminal.data', (p) => {
     if (p.terminal !== terminal) return;
     text += p.data;
-    if (opts.ack !== false) void client.call('terminal.ack', { terminal, bytes: p.data.length }).catch(() => undefined);
+    if (opts.ack !== false) void client.call('terminal.ack', { terminal, bytes: Buffer.byteLength(p.data) }).catch(() => undefined);
   });
   return {
     get text() {
@@ -75,6 +75,12 @@ describe('the window over kiln web, on a real session', () => {
     await docker.getVolume(`kiln-${name}-state`).remove().catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
     rmSync(workspaces, { recursive: true, force: true });
+  });
+
+  it('reports the runtime image present, and ensuring it builds nothing', async () => {
+    const status = await a.call('image.status', {});
+    expect(status).toMatchObject({ present: true, building: false });
+    await expect(a.call('image.ensure', {})).resolves.toEqual({ tag: status.tag, built: false });
   });
 
   it('creates a session with its steps on the progress stream and tells every tab', async () => {
@@ -132,6 +138,19 @@ describe('the window over kiln web, on a real session', () => {
     const verify = await a.call('timeline.verify', { id: name });
     expect(verify).toMatchObject({ valid: true, problems: [] });
     expect(verify.events).toBeGreaterThan(4);
+  });
+
+  it('fetches a diff too big for its event from the recorder as a blob', async () => {
+    const out = viewer(a, terminal);
+    await a.call('terminal.write', { terminal, data: 'seq 1 20000 > big.txt\r' });
+    const receipt = await until('the big file receipt', () => live.find((e) => e.kind === KIND.action && e.content.includes('big.txt') && e.tags.some((t) => t[0] === 'x')));
+    out.off();
+    const sha256 = receipt.tags.find((t) => t[0] === 'x')![1]!;
+    const blob = await a.call('timeline.blob', { id: name, sha256 });
+    expect(blob).toMatchObject({ sha256, binary: false });
+    expect(blob.size).toBeGreaterThan(32_768);
+    expect(blob.text).toContain('+19999');
+    await expect(a.call('timeline.blob', { id: name, sha256: '0'.repeat(64) })).rejects.toMatchObject({ code: 'E_RECORDER_UNKNOWN_BLOB' });
   });
 
   it('pages the timeline newest first with a cursor, in chain order', async () => {
@@ -193,6 +212,14 @@ describe('the window over kiln web, on a real session', () => {
     } finally {
       d.close();
     }
+  });
+
+  it('tells every tab when a session container changes state outside the window', async () => {
+    const n = changed.length;
+    await docker.getContainer(`kiln-${name}-workspace`).stop({ t: 1 });
+    await until('sessions.changed after docker stop', () => changed.slice(n).find((c) => c.sessions.some((x) => x.id === name && x.state !== 'running')));
+    await a.call('sessions.resume', { id: name });
+    await until('sessions.changed after resume', () => changed.slice(n).find((c) => c.sessions.some((x) => x.id === name && x.state === 'running')));
   });
 
   it('stops the session, and every tab hears of it', async () => {

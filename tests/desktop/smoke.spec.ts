@@ -4,7 +4,7 @@
 // Xvfb), never in the vitest projects. Run it where Electron is installed:
 //   npm run build                                   # out/app: main, preload, renderer
 //   node --import tsx --test tests/desktop/smoke.spec.ts
-//   KILN_PACKAGED_APP=dist/linux-unpacked/kiln node --import tsx --test tests/desktop/smoke.spec.ts
+//   KILN_PACKAGED_APP=dist/linux-unpacked/kiln-desktop node --import tsx --test tests/desktop/smoke.spec.ts
 // (Linux: wrap in `xvfb-run -a`.) Screenshots go to tests/.artifacts/desktop/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

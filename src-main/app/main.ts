@@ -83,6 +83,10 @@ async function createWindow(): Promise<BrowserWindow> {
   return w;
 }
 
+// --user-data-dir=<dir> gives a separate Kiln (keys, window, single-instance lock): the smoke test uses it.
+const userDataSwitch = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataSwitch) app.setPath('userData', path.resolve(userDataSwitch));
+
 // One Kiln per user: a second launch hands its kiln:// link to the first and leaves.
 if (!app.requestSingleInstanceLock()) {
   app.quit();

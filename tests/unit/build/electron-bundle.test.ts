@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron } from '../../../scripts/build.mjs';
 import { BRIDGE_CHANNEL, INVOKE_CHANNELS } from '../../../src-main/app/channel';
@@ -32,7 +32,7 @@ function run(file: string, fake: unknown, allow: (id: string) => boolean): void 
   new Function('require', 'module', 'exports', '__filename', '__dirname', readFileSync(file, 'utf8'))(req, module, module.exports, file, join(file, '..'));
 }
 
-function fakeMain(lock: boolean) {
+function fakeMain(lock: boolean, userDataDir = '') {
   const calls: Record<string, unknown[][]> = {};
   const rec = (name: string) => (...args: unknown[]) => void (calls[name] ??= []).push(args);
   let ready!: () => void;
@@ -66,6 +66,8 @@ function fakeMain(lock: boolean) {
   const electron = {
     app: {
       isPackaged: false,
+      commandLine: { getSwitchValue: (name: string) => (name === 'user-data-dir' ? userDataDir : '') },
+      setPath: rec('app.setPath'),
       requestSingleInstanceLock: () => lock,
       quit: rec('app.quit'),
       on: (e: string, fn: (...a: unknown[]) => void) => appEvents.set(e, fn),
@@ -105,6 +107,10 @@ describe('the Electron main bundle', () => {
     const f = fakeMain(false);
     run(join(outDir, 'main.cjs'), f.electron, nodeOnly);
     expect(f.calls['app.quit']).toHaveLength(1);
+    expect(f.calls['app.setPath']).toBeUndefined();
+    const own = fakeMain(false, 'smoke-data');
+    run(join(outDir, 'main.cjs'), own.electron, nodeOnly);
+    expect(own.calls['app.setPath']).toEqual([['userData', resolve('smoke-data')]]);
     expect(f.calls['protocol.registerSchemesAsPrivileged']).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]]);
     expect(f.appEvents.size).toBe(0);
   });

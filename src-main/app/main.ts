@@ -18,6 +18,7 @@ import { createAppProtocolHandler } from './protocol';
 import { checkRecipeFolder } from './recipe-folder';
 import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession, isSafeExternalUrl } from './security';
 import { pushMessage, type WireMessage } from '../../src-shared/api/rpc';
+import { toKilnError } from '../../src-shared/errors';
 import { windowOptions } from './window';
 import { loadWindowState, saveWindowState } from './window-state';
 
@@ -77,9 +78,14 @@ async function createWindow(): Promise<BrowserWindow> {
   });
   w.on('closed', () => (win = undefined));
   w.webContents.once('did-finish-load', () => links.ready());
-  await w.loadURL(`${APP_ORIGIN}/index.html`);
+  // A page that fails to load (no renderer build) still gets a visible window, not a hidden one.
+  await w.loadURL(`${APP_ORIGIN}/index.html`).catch(() => w.show());
   return w;
 }
+
+// --user-data-dir=<dir> gives a separate Kiln (keys, window, single-instance lock): the smoke test uses it.
+const userDataSwitch = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataSwitch) app.setPath('userData', path.resolve(userDataSwitch));
 
 // One Kiln per user: a second launch hands its kiln:// link to the first and leaves.
 if (!app.requestSingleInstanceLock()) {
@@ -129,6 +135,10 @@ if (!app.requestSingleInstanceLock()) {
       if (BrowserWindow.getAllWindows().length === 0) void createWindow().then((w) => (win = w));
       else focusWindow();
     });
+  }).catch((err: unknown) => {
+    const e = toKilnError(err);
+    dialog.showErrorBox('Kiln could not start', [e.message, e.next].filter(Boolean).join('\n\n'));
+    app.quit();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

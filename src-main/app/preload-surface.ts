@@ -30,7 +30,15 @@ export function operationPaths(): [RequestName, string, string][] {
 
 export function buildPreloadSurface(deps: PreloadDeps): { kiln: KilnApi; kilnBridge: unknown; kilnDesktop: unknown } {
   const listeners = new Set<(msg: unknown) => void>();
-  deps.subscribePush((msg) => listeners.forEach((l) => l(msg)));
+  // A kiln:// link can arrive before the page has subscribed to it (the app was opened by the
+  // link): the newest few wait here for the first kiln.on('app.openLink') listener.
+  const heldLinks: unknown[] = [];
+  let linkListeners = 0;
+  deps.subscribePush((msg) => {
+    const m = msg as { t?: string; stream?: string };
+    if (m?.t === 'push' && m.stream === 'app.openLink' && linkListeners === 0 && heldLinks.push(msg) > 5) heldLinks.shift();
+    listeners.forEach((l) => l(msg));
+  });
   const onPush = (listener: (msg: unknown) => void): (() => void) => {
     if (typeof listener !== 'function') throw new TypeError('onPush takes a function.');
     listeners.add(listener);
@@ -57,10 +65,18 @@ export function buildPreloadSurface(deps: PreloadDeps): { kiln: KilnApi; kilnBri
   const streamNames = new Set(Object.keys(streams));
   const on = (stream: string, listener: (payload: unknown) => void): (() => void) => {
     if (!streamNames.has(stream)) throw new TypeError(`"${stream}" is not a stream of the bridge contract.`);
-    return onPush((msg) => {
+    const deliver = (msg: unknown) => {
       const m = msg as { t?: string; stream?: string; payload?: unknown };
       if (m?.t === 'push' && m.stream === stream) listener(m.payload);
-    });
+    };
+    const off = onPush(deliver);
+    if (stream !== 'app.openLink') return off;
+    linkListeners += 1;
+    heldLinks.splice(0).forEach(deliver);
+    return () => {
+      linkListeners -= 1;
+      off();
+    };
   };
 
   return {

@@ -14,7 +14,7 @@ export const CSP = [
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
-  "worker-src 'self'",
+  "worker-src 'self' blob:", // as kiln web's CSP: a library's worker may start from a blob
   "object-src 'none'",
   "base-uri 'none'",
   "frame-src 'none'",

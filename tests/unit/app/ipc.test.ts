@@ -105,6 +105,20 @@ describe('the preload surface', () => {
     expect(Object.keys(streams)).toContain('app.openLink');
   });
 
+  it('holds links that arrive before the page listens for them, and hands them to its first listener', () => {
+    const { kiln, push } = setup({});
+    for (const n of [1, 2, 3, 4, 5, 6]) push(pushMessage('app.openLink', { url: `https://github.com/a/r${n}` }));
+    const got: unknown[] = [];
+    const off = kiln.on('app.openLink', (p) => got.push(p));
+    expect(got).toEqual([2, 3, 4, 5, 6].map((n) => ({ url: `https://github.com/a/r${n}` })));
+    push(pushMessage('app.openLink', { url: 'https://github.com/a/live' }));
+    expect(got).toHaveLength(6);
+    off();
+    const late: unknown[] = [];
+    kiln.on('app.openLink', (p) => late.push(p));
+    expect(late).toEqual([]); // already delivered once: not again
+  });
+
   it('takes a dropped file’s path, and main checks the folder before anything reads it', async () => {
     const { desktop } = setup({});
     expect(desktop.pathForFile({ name: 'my-recipe' })).toBe('/dropped/my-recipe');

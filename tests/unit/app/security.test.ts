@@ -35,6 +35,7 @@ describe('the window', () => {
     expect(d.get('frame-ancestors')).toEqual(["'none'"]);
     expect(d.get('frame-src')).toEqual(["'none'"]);
     expect(d.get('form-action')).toEqual(["'none'"]);
+    expect(d.get('worker-src')).toEqual(["'self'", 'blob:']);
     expect(CSP).not.toMatch(/unsafe-eval|\*|https?:/);
     expect(d.get('script-src')).not.toContain("'unsafe-inline'");
   });

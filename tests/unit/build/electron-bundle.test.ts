@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron } from '../../../scripts/build.mjs';
 import { BRIDGE_CHANNEL, INVOKE_CHANNELS } from '../../../src-main/app/channel';
@@ -32,29 +32,42 @@ function run(file: string, fake: unknown, allow: (id: string) => boolean): void 
   new Function('require', 'module', 'exports', '__filename', '__dirname', readFileSync(file, 'utf8'))(req, module, module.exports, file, join(file, '..'));
 }
 
-function fakeMain(lock: boolean) {
+function fakeMain(lock: boolean, userDataDir = '') {
   const calls: Record<string, unknown[][]> = {};
   const rec = (name: string) => (...args: unknown[]) => void (calls[name] ??= []).push(args);
   let ready!: () => void;
   const whenReady = new Promise<void>((r) => (ready = r));
   const appEvents = new Map<string, (...a: unknown[]) => void>();
-  const windows: { options: Record<string, unknown>; url?: string; events: string[] }[] = [];
+  const windows: { options: Record<string, unknown>; url?: string; events: string[]; handlers: Map<string, () => void>; contentsHandlers: Map<string, () => void> }[] = [];
+  const sent: unknown[][] = [];
   class BrowserWindow {
     static getAllWindows = () => windows;
-    webContents = { once: rec('webContents.once'), send: rec('webContents.send') };
     entry: (typeof windows)[number];
+    webContents = {
+      once: (e: string, fn: () => void) => this.entry.contentsHandlers.set(e, fn),
+      send: (...a: unknown[]) => sent.push(a),
+    };
     constructor(options: Record<string, unknown>) {
-      this.entry = { options, events: [] };
+      this.entry = { options, events: [], handlers: new Map(), contentsHandlers: new Map() };
       windows.push(this.entry);
     }
-    once = (e: string) => this.entry.events.push(e);
-    on = (e: string) => this.entry.events.push(e);
+    once = (e: string, fn: () => void) => (this.entry.events.push(e), this.entry.handlers.set(e, fn));
+    on = (e: string, fn: () => void) => (this.entry.events.push(e), this.entry.handlers.set(e, fn));
     maximize = rec('maximize');
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    show = rec('win.show');
+    focus = rec('win.focus');
+    isFocused = () => true;
+    isMaximized = () => false;
+    getNormalBounds = () => ({ x: 100, y: 80, width: 1100, height: 700 });
     loadURL = async (url: string) => void (this.entry.url = url);
   }
   const electron = {
     app: {
       isPackaged: false,
+      commandLine: { getSwitchValue: (name: string) => (name === 'user-data-dir' ? userDataDir : '') },
+      setPath: rec('app.setPath'),
       requestSingleInstanceLock: () => lock,
       quit: rec('app.quit'),
       on: (e: string, fn: (...a: unknown[]) => void) => appEvents.set(e, fn),
@@ -83,7 +96,7 @@ function fakeMain(lock: boolean) {
     dialog: {},
     shell: { openExternal: rec('shell.openExternal'), openPath: rec('shell.openPath') },
   };
-  return { electron, calls, appEvents, windows, ready };
+  return { electron, calls, appEvents, windows, ready, sent };
 }
 
 /** Everything but Node's own modules is inside the bundle: nothing else may be required. */
@@ -94,6 +107,10 @@ describe('the Electron main bundle', () => {
     const f = fakeMain(false);
     run(join(outDir, 'main.cjs'), f.electron, nodeOnly);
     expect(f.calls['app.quit']).toHaveLength(1);
+    expect(f.calls['app.setPath']).toBeUndefined();
+    const own = fakeMain(false, 'smoke-data');
+    run(join(outDir, 'main.cjs'), own.electron, nodeOnly);
+    expect(own.calls['app.setPath']).toEqual([['userData', resolve('smoke-data')]]);
     expect(f.calls['protocol.registerSchemesAsPrivileged']).toEqual([[[{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]]]);
     expect(f.appEvents.size).toBe(0);
   });
@@ -129,6 +146,36 @@ describe('the Electron main bundle', () => {
     const ask = { t: 'req', id: 3, op: 'app.info', input: {} };
     await expect(bridge({ senderFrame: { url: 'app://kiln/index.html', parent: null } }, ask)).resolves.toMatchObject({ t: 'res', id: 3, ok: true, result: { name: 'Kiln', mode: 'electron' } });
     await expect(bridge({ senderFrame: { url: 'https://evil.example/', parent: null } }, ask)).resolves.toMatchObject({ ok: false, error: { code: 'E_IPC_FORBIDDEN' } });
+  }, 30_000);
+});
+
+describe('kiln:// links and the remembered window, through the main bundle', () => {
+  it('delivers a link from launch argv, open-url and a second instance once the page has loaded; remembers the window on close', async () => {
+    const argv = process.argv;
+    process.argv = [...argv, 'kiln://recipe?url=https://github.com/a/from-argv'];
+    const f = fakeMain(true);
+    try {
+      run(join(outDir, 'main.cjs'), f.electron, nodeOnly);
+    } finally {
+      process.argv = argv;
+    }
+    f.appEvents.get('open-url')!({ preventDefault() {} }, 'kiln://recipe?url=http://insecure.example/r');
+    f.ready();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(f.sent).toEqual([]); // held until the page has loaded
+    const win = f.windows[0]!;
+    win.contentsHandlers.get('did-finish-load')!();
+    f.appEvents.get('second-instance')!({}, ['/opt/Kiln/kiln', '--no-sandbox', 'kiln://recipe?url=https://github.com/a/second&ref=v2']);
+    expect(f.sent.map(([ch, m]) => [ch, (m as { stream: string }).stream, (m as { payload: unknown }).payload])).toEqual([
+      ['kiln:push', 'app.openLink', { url: 'https://github.com/a/from-argv' }],
+      ['kiln:push', 'app.openLink', { error: expect.objectContaining({ code: 'E_LINK_INVALID', message: expect.stringMatching(/only https/) }) }],
+      ['kiln:push', 'app.openLink', { url: 'https://github.com/a/second', ref: 'v2' }],
+    ]);
+    expect(f.calls['win.focus']?.length).toBeGreaterThan(0);
+
+    win.handlers.get('close')!();
+    const saved = JSON.parse(readFileSync(join(tmp, 'userData', 'userData', 'window-state.json'), 'utf8'));
+    expect(saved).toEqual({ x: 100, y: 80, width: 1100, height: 700, maximized: false });
   }, 30_000);
 });
 

@@ -8,6 +8,9 @@ import Docker from 'dockerode';
 import WebSocket from 'ws';
 import { finalizeEvent } from 'nostr-tools/pure';
 import { RUNTIME_IMAGE } from '../../src-main/engine/images';
+
+/** The image global setup built for this run (KILN_IMAGE), not the app's default tag. */
+const IMAGE = process.env.KILN_IMAGE ?? RUNTIME_IMAGE;
 import { relayAuthSecretKey, type NostrEvent } from '../../src-shared/events';
 
 export const docker = new Docker();
@@ -52,7 +55,7 @@ export async function startTestPod(opts: TestPodOptions = {}): Promise<TestPod> 
 
   const recorder = await docker.createContainer({
     name: `kiln-${id}-recorder`,
-    Image: RUNTIME_IMAGE,
+    Image: IMAGE,
     Cmd: ['recorder'],
     Labels: { ...labels, 'kiln.role': 'recorder' },
     Env: [`KILN_SESSION_TOKEN=${sessionToken}`, `KILN_HOOK_TOKEN=${hookToken}`, `KILN_SESSION_ID=${id}`, ...secretEnv, ...(opts.env ?? [])],
@@ -71,7 +74,7 @@ export async function startTestPod(opts: TestPodOptions = {}): Promise<TestPod> 
 
   const workspaceContainer = await docker.createContainer({
     name: `kiln-${id}-workspace`,
-    Image: RUNTIME_IMAGE,
+    Image: IMAGE,
     Cmd: ['workspace'],
     User: 'agent',
     WorkingDir: '/workspace',

@@ -46,7 +46,7 @@ describe.skipIf(!writable)('inotify overflow', () => {
     if (original && fs.readFileSync(LIMIT_FILE, 'utf8').trim() !== original) fs.writeFileSync(LIMIT_FILE, original);
     await witness?.unsubscribe();
     await k?.dispose();
-  });
+  }, 60_000);
 
   it('loses no change: every file is in the record and undo/redo restores them all', async () => {
     expect(k!.sh(`cd burst && for i in $(seq ${FILES}); do echo "file $i" > f$i; done`)).toBe(0);
@@ -60,7 +60,7 @@ describe.skipIf(!writable)('inotify overflow', () => {
     const hashes = () => new Map(fs.readdirSync(`${k!.workspace}/burst`).map((f) => [f, createHash('sha1').update(fs.readFileSync(`${k!.workspace}/burst/${f}`)).digest('hex')]));
     const after = hashes();
     expect(after.size).toBe(FILES);
-    const cmd = evs.findLast((e) => tag(e, 't') === 'command')!;
+    const cmd = [...evs].reverse().find((e) => tag(e, 't') === 'command')!;
     const u = await k!.api('POST', '/api/undo', k!.sessionToken, { checkpoint: body(cmd).checkpoint });
     expect(u.status).toBe(200);
     const dir = `${k!.workspace}/burst`;

@@ -50,6 +50,10 @@ async function main(): Promise<void> {
   await recorder.start();
 
   const server = http.createServer();
+  // Clients (the app, the CLI, tests) keep connections between requests that may be seconds
+  // apart; Node's 5 s default closes them under a client about to reuse one ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const relay = createRelay({ store, allowedPubkeys: [relayAuthPubkey(config.KILN_SESSION_TOKEN)], http: server });
   server.on('request', createRequestHandler({
     recorder,

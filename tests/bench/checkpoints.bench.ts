@@ -119,6 +119,15 @@ export async function run(): Promise<BenchRow[]> {
     const noop: number[] = [];
     for (let i = 0; i < REPS; i++) noop.push((await s.takeCheckpoint('noop', { flush: false })).ms);
     rows.push({ name: 'no-op checkpoint (nothing changed), p95, without flush', value: percentile(noop, 95), unit: 'ms' });
+    // The pre-action no-op as the hooks get it (flush: 'when-dirty'): with the watcher quiet it
+    // answers without a flush; against the flushed no-op measured in the same run.
+    const flushed: number[] = [], quiet: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      quiet.push(await timeMs(() => s.takeCheckpoint('noop', { flush: 'when-dirty' })));
+      flushed.push(await timeMs(() => s.takeCheckpoint('noop')));
+    }
+    rows.push({ name: 'pre-action no-op checkpoint, watcher quiet, p50 (vs flushed no-op)', value: percentile(quiet, 50), unit: 'ms', baseline: percentile(flushed, 50), ratio: percentile(flushed, 50) / percentile(quiet, 50) });
 
     // Undo of 1,000 changed files: the restore includes the checkpoint of the present.
     console.error(`no-op p95 ${percentile(noop, 95).toFixed(2)} ms`);

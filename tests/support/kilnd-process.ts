@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,11 +122,20 @@ export class KilndProcess {
     }
   }
 
+  /**
+   * One request on a fresh connection: tests and benches block their event loop (spawnSync) for
+   * longer than a server keeps an idle connection, and a pooled one would then fail with EPIPE.
+   */
   api(method: string, route: string, token: string | null, payload?: unknown): Promise<Response> {
-    return fetch(`${this.url}${route}`, {
-      method,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${this.url}${route}`, { method, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload !== undefined ? JSON.stringify(payload) : undefined);
     });
   }
 

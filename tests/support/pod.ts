@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import WebSocket from 'ws';
 import { finalizeEvent } from 'nostr-tools/pure';
 import { RUNTIME_IMAGE } from '../../src-main/engine/images';
+
 import { relayAuthSecretKey, type NostrEvent } from '../../src-shared/events';
 
 export const docker = new Docker();

@@ -6,61 +6,66 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 export interface RawObject { type: string; body: Buffer }
 interface Waiter { oid: string; resolve: (o: RawObject) => void; reject: (e: Error) => void }
 
+/** One `git cat-file --batch` process with its own queue: answers arrive in request order. */
+interface Batch { child: ChildProcessWithoutNullStreams; buf: Buffer; waiting: Waiter[] }
+
 export class CatFile {
-  private child: ChildProcessWithoutNullStreams | null = null;
-  private buf: Buffer = Buffer.alloc(0);
-  private readonly waiting: Waiter[] = [];
+  private current: Batch | null = null;
 
   constructor(private readonly gitDir: string) {}
 
   read(oid: string): Promise<RawObject> {
     return new Promise((resolve, reject) => {
-      const child = this.start();
-      this.waiting.push({ oid, resolve, reject });
-      child.stdin.write(`${oid}\n`);
+      const batch = this.start();
+      batch.waiting.push({ oid, resolve, reject });
+      batch.child.stdin.write(`${oid}\n`);
     });
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
+  private start(): Batch {
+    if (this.current) return this.current;
     const child = spawn('git', [`--git-dir=${this.gitDir}`, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const batch: Batch = { child, buf: Buffer.alloc(0), waiting: [] };
     child.stdout.on('data', (c: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, c]) : c;
-      this.drain();
+      batch.buf = batch.buf.length ? Buffer.concat([batch.buf, c]) : c;
+      drain(batch);
     });
+    // Each process fails only its own requests: a process closed after `git gc` (close()) must
+    // not take down the requests already sent to its successor.
     const fail = (e: Error) => {
-      this.child = null;
-      for (const w of this.waiting.splice(0)) w.reject(e);
+      if (this.current === batch) this.current = null;
+      for (const w of batch.waiting.splice(0)) w.reject(e);
     };
     child.on('error', fail);
     child.on('close', () => fail(new Error('git cat-file exited')));
     child.stdin.on('error', () => undefined); // reported through 'close'
-    this.child = child;
-    return child;
+    this.current = batch;
+    return batch;
   }
 
-  private drain(): void {
-    while (this.waiting.length) {
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const header = this.buf.toString('latin1', 0, nl).split(' ');
-      const w = this.waiting[0]!;
-      if (header[1] === 'missing') {
-        this.waiting.shift();
-        this.buf = this.buf.subarray(nl + 1);
-        w.reject(new Error(`object ${w.oid} is missing from the checkpoint repository`));
-        continue;
-      }
-      const size = Number(header[2]);
-      if (this.buf.length < nl + 1 + size + 1) return; // body not complete yet
-      this.waiting.shift();
-      w.resolve({ type: header[1]!, body: Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size)) });
-      this.buf = this.buf.subarray(nl + 1 + size + 1);
-    }
-  }
-
+  /** Lets the current process answer what it was asked, then end; the next read starts a new one. */
   close(): void {
-    this.child?.stdin.end();
-    this.child = null;
+    this.current?.child.stdin.end();
+    this.current = null;
+  }
+}
+
+function drain(batch: Batch): void {
+  while (batch.waiting.length) {
+    const nl = batch.buf.indexOf(10);
+    if (nl < 0) return;
+    const header = batch.buf.toString('latin1', 0, nl).split(' ');
+    const w = batch.waiting[0]!;
+    if (header[1] === 'missing') {
+      batch.waiting.shift();
+      batch.buf = batch.buf.subarray(nl + 1);
+      w.reject(new Error(`object ${w.oid} is missing from the checkpoint repository`));
+      continue;
+    }
+    const size = Number(header[2]);
+    if (batch.buf.length < nl + 1 + size + 1) return; // body not complete yet
+    batch.waiting.shift();
+    w.resolve({ type: header[1]!, body: Buffer.from(batch.buf.subarray(nl + 1, nl + 1 + size)) });
+    batch.buf = batch.buf.subarray(nl + 1 + size + 1);
   }
 }

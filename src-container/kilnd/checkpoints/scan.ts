@@ -71,6 +71,29 @@ export class Scanner {
     }
   }
 
+  /** The files directly in directory `rel` (not its subdirectories): a shallow rescan. */
+  async collectFiles(rel: RelPath): Promise<void> {
+    const abs = fsPath(this.ctx.workTree, rel);
+    let st: Stats;
+    try {
+      st = fs.lstatSync(abs);
+    } catch {
+      return; // gone: its old files become deletions
+    }
+    if (!st.isDirectory() || (rel !== '' && this.ctx.exclusions.isExcluded(rel, true))) return;
+    let names: string[];
+    try {
+      names = fs.readdirSync(abs, { encoding: 'latin1' });
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const child = join(rel, name);
+      const cst = fs.lstatSync(fsPath(this.ctx.workTree, child), { throwIfNoEntry: false });
+      if (cst && !cst.isDirectory()) await this.collect(child);
+    }
+  }
+
   private skip(rel: RelPath, s: Skipped): void {
     this.skippedByPath.set(rel, s);
   }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Exclusions, WATCHER_IGNORE } from './exclusions';
 import { MODE_TREE, ObjectStore } from './objects';
-import { display, fromText, fsPath, type RelPath } from './paths';
+import { ancestors, display, fromText, fsPath, join, type RelPath } from './paths';
 import { applyChanges, diffTrees } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
 import { Scanner, type Skipped } from './scan';
@@ -161,36 +161,46 @@ export class CheckpointStore {
   private async checkpointNow(reason: string): Promise<Checkpoint> {
     const t0 = performance.now();
     let dirty: Set<RelPath>;
+    let shallow = new Set<RelPath>();
     if (this.needRescan || !this.watch || this.watch.lost) {
       this.needRescan = false;
       if (this.watch) {
         this.watch.lost = false;
         this.watch.drain();
+        this.watch.drainShallow();
       }
       this.exclusions.reset();
       dirty = new Set(['']);
     } else {
       dirty = this.watch.drain();
+      shallow = this.watch.drainShallow();
     }
-    if (dirty.size === 0 && this.head) return this.unchanged(reason, t0);
+    if (dirty.size === 0 && shallow.size === 0 && this.head) return this.unchanged(reason, t0);
     this.objects.beginBatch();
     try {
-      return await this.commitChanges(reason, dirty, t0);
+      return await this.commitChanges(reason, dirty, shallow, t0);
     } catch (e) {
       this.objects.abortBatch();
       this.tree.reset(this.head?.tree ?? null); // the cache may be half-edited
       this.watch?.requeue(dirty);
+      this.needRescan ||= shallow.size > 0;
       throw e;
     }
   }
 
-  private async commitChanges(reason: string, dirty: Set<RelPath>, t0: number): Promise<Checkpoint> {
+  private async commitChanges(reason: string, dirty: Set<RelPath>, shallow: Set<RelPath>, t0: number): Promise<Checkpoint> {
     for (const p of [...dirty]) for (const q of this.exclusions.ruleFileChanged(p)) dirty.add(q);
     const scanner = new Scanner({ workTree: this.opts.workTree, maxFileBytes: this.maxFileBytes, exclusions: this.exclusions, stats: this.stats, objects: this.objects });
     const old = new Map<RelPath, Entry>();
     for (const p of [...dirty].sort()) {
       await this.tree.filesUnder(p, old);
       await scanner.collect(p);
+    }
+    // Directories whose events may have been dropped: their own files, by stat (see watch.ts).
+    for (const d of shallow) {
+      if (dirty.has(d) || ancestors(d).some((a) => dirty.has(a))) continue; // walked whole above
+      for (const [name, e] of (await this.tree.dir(d)) ?? []) if (e.mode !== MODE_TREE) old.set(join(d, name), e);
+      await scanner.collectFiles(d);
     }
     this.updateSkipped(dirty, scanner.skippedByPath);
     const changes: CheckpointChange[] = [];

@@ -9,6 +9,9 @@ import { bySeq, execIn, readEvents, startTestPod, waitFor, type TestPod } from '
 
 const tag = (e: NostrEvent, name: string) => e.tags.find((t) => t[0] === name)?.[1];
 const content = (e: NostrEvent) => JSON.parse(e.content) as Record<string, unknown>;
+type Changed = { path: string; change: string; diff?: string };
+/** Every file named by the changes receipts among `events`. */
+const changedFiles = (events: NostrEvent[]) => events.filter((e) => e.kind === 4601 && tag(e, 't') === 'changes').flatMap((e) => content(e).files as Changed[]);
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** Hashes of every file under dir (relative path → sha256), to compare trees byte for byte. */
@@ -33,6 +36,12 @@ function hostWrite(file: string, data: string | Buffer): void {
 describe('recorder in a real pod', () => {
   let pod: TestPod;
 
+  /** The hooks answer before their receipts are stored: wait for them, as `kiln exec` does. */
+  const settledEvents = async () => {
+    expect((await pod.api('GET', '/api/settled')).status).toBe(200);
+    return pod.events();
+  };
+
   beforeAll(async () => {
     pod = await startTestPod({ prefix: 'rec' });
   });
@@ -40,13 +49,13 @@ describe('recorder in a real pod', () => {
     await pod?.remove();
   });
 
-  it('records a command as checkpoint → command → file receipts, signed and chained', async () => {
+  it('records a command as checkpoint → command → one changes receipt, signed and chained', async () => {
     hostWrite(path.join(pod.workspace, 'keep.txt'), 'original\n');
     const result = await pod.exec('echo "hello from the agent" > notes.txt && echo changed >> keep.txt');
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
 
-    const events = bySeq(await pod.events());
+    const events = bySeq(await settledEvents());
     const commandIdx = events.findIndex((e) => e.kind === 4601 && tag(e, 't') === 'command' && String(content(e).command).includes('notes.txt'));
     expect(commandIdx).toBeGreaterThan(0);
     const command = events[commandIdx]!;
@@ -54,11 +63,14 @@ describe('recorder in a real pod', () => {
     const before = events.slice(0, commandIdx).reverse().find((e) => e.kind === 4602)!;
     expect(content(before).reason).toBe('pre-command');
     expect(content(command).checkpoint).toBe(tag(before, 'r'));
-    const files = events.slice(commandIdx + 1).filter((e) => e.kind === 4601 && tag(e, 't') === 'file');
-    expect(files.map((e) => content(e).path).sort()).toEqual(['keep.txt', 'notes.txt']);
-    const notes = files.find((e) => content(e).path === 'notes.txt')!;
-    expect(content(notes).change).toBe('added');
-    expect(String(content(notes).diff)).toContain('+hello from the agent');
+    const receipts = events.slice(commandIdx + 1).filter((e) => e.kind === 4601 && tag(e, 't') === 'changes');
+    expect(receipts).toHaveLength(1);
+    expect(content(receipts[0]!)).toMatchObject({ total: 2, cause: command.id });
+    const files = changedFiles(receipts);
+    expect(files.map((f) => f.path).sort()).toEqual(['keep.txt', 'notes.txt']);
+    const notes = files.find((f) => f.path === 'notes.txt')!;
+    expect(notes.change).toBe('added');
+    expect(String(notes.diff)).toContain('+hello from the agent');
 
     const report = verifyChain(events);
     expect(report.problems).toEqual([]);
@@ -104,9 +116,9 @@ describe('recorder in a real pod', () => {
     expect(run.exitCode).toBe(0);
     const health = await fetch(`${pod.url}/health`);
     expect(health.ok).toBe(true);
-    const events = await pod.events();
+    const events = await settledEvents();
     for (const e of events) expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
-    const hostile = events.find((e) => e.kind === 4601 && content(e).path === 'hostile.txt');
+    const hostile = events.find((e) => e.kind === 4601 && (content(e).files as Changed[] | undefined)?.some((f) => f.path === 'hostile.txt'));
     expect(hostile).toBeDefined();
     expect(hostile!.content).not.toMatch(/[\u0001\u0002\u001b]/);
     expect(events.some((e) => e.kind === 4603 && String(content(e).what).includes('big.bin'))).toBe(true);
@@ -120,7 +132,7 @@ describe('recorder in a real pod', () => {
     await pod.workspaceContainer.kill();
     await running;
     // The watcher still records what the dead command left behind.
-    await waitFor(async () => (await pod.events()).some((e) => e.kind === 4601 && content(e).path === 'partial.txt'), 40_000, 'partial.txt receipt');
+    await waitFor(async () => changedFiles(await pod.events()).some((f) => f.path === 'partial.txt'), 40_000, 'partial.txt receipt');
     const after = bySeq(await pod.events());
     const ids = new Set(after.map((e) => e.id));
     for (const e of before) expect(ids.has(e.id)).toBe(true);

@@ -26,6 +26,7 @@ describe('secrets in a real pod', () => {
     });
     expect(hook.status).toBe(200);
 
+    expect((await pod.api('GET', '/api/settled')).status).toBe(200); // receipts follow the hooks' answers
     const events = await pod.events();
     const files = events.filter((e) => e.kind === 4601 && /leak\.txt|env\.txt/.test(e.content));
     expect(files.length).toBeGreaterThanOrEqual(2);

@@ -11,7 +11,7 @@ import { SessionStore, type SessionRecord } from './metadata';
 import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, workspaceName } from './naming';
 import { kilnPaths, type KilnPaths } from './paths';
 import { inspectPod, labelledSessionIds, podHealth, waitForHealth, type PodView, type SessionState } from './pod-state';
-import { LABEL, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
+import { LABEL, MATCH_OWNER_ENV, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
 import { prepareWorkspace } from './workspace-folder';
 import { waitForWorkspaceReady } from './workspace-ready';
 import { sessionModel } from './model-endpoint';
@@ -316,11 +316,15 @@ export class SessionManager {
       await this.docker.getContainer(w.id).stop({ t: 2 }).catch(ignoreNotModified);
       existing = { ...w, running: false };
     }
-    const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, this.spec))).id;
+    const spec = workspaceSpec(record, recorderId, this.spec);
+    const id = existing?.id ?? (await this.createOrAdopt(spec)).id;
     if (!existing?.running) {
       const container = this.docker.getContainer(id);
       await container.start().catch(ignoreNotModified);
-      await waitForWorkspaceReady(this.docker, container);
+      // Only a container that matches the agent to the folder's owner has to be waited for (an
+      // older session's container, made before that, never writes the mark).
+      const env = existing ? ((await container.inspect()).Config.Env ?? []) : (spec.Env ?? []);
+      if (env.includes(MATCH_OWNER_ENV)) await waitForWorkspaceReady(this.docker, container);
     }
   }
 

@@ -20,6 +20,8 @@ export const LABEL = {
   home: 'kiln.home',
 } as const;
 export type PodRole = 'recorder' | 'workspace' | 'state';
+/** Tells the workspace entrypoint to give user `agent` the workspace folder's uid and gid. */
+export const MATCH_OWNER_ENV = 'KILN_MATCH_WORKSPACE_OWNER=1';
 
 /** Resource limits: generous for agents (builds, dev servers), tight for the recorder. */
 export const LIMITS = {
@@ -105,7 +107,7 @@ export function workspaceSpec(record: SessionRecord, recorderId: string, opts: P
     User: 'root',
     WorkingDir: '/workspace',
     Env: [
-      ...(opts.matchWorkspaceOwner ? ['KILN_MATCH_WORKSPACE_OWNER=1'] : []),
+      ...(opts.matchWorkspaceOwner ? [MATCH_OWNER_ENV] : []),
       `KILN_RECORDER_URL=http://127.0.0.1:${RECORDER_PORT}`,
       `KILN_HOOK_TOKEN=${record.hookToken}`,
       'BASH_ENV=/etc/kiln/hook.bash',

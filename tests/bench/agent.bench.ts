@@ -1,6 +1,9 @@
-// Agent benchmarks (issue 5): the runtime image's size, and the time from `kiln up` (a new
-// session through the real SessionManager) to OpenCode's first answer, with the model served by
-// the scripted model server on this machine (no weights can be had here; the agent loop is real).
+// Agent benchmarks (issues 5 and 12): the runtime image's size against its base image, and the
+// time from `kiln up` (a new session through the real SessionManager) to OpenCode's first answer,
+// with the model served by the scripted model server on this machine (no weights can be had
+// here; the agent loop is real), split into its phases: the model's context variant, the pod's
+// start, OpenCode's own start (its binary, then its startup up to the first model request), and
+// the answer.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +14,7 @@ import { DEFAULT_MODEL } from '../../src-main/models/default-model';
 import { startModelServer } from '../fixtures/model-server';
 import { bridgeGateway } from '../support/network';
 import { execIn } from '../support/pod';
+import { sessionModel } from '../../src-main/sessions/model-endpoint';
 
 const ANSWER = 'Hello from the scripted model';
 
@@ -27,21 +31,46 @@ export async function run(): Promise<BenchRow[]> {
   process.env.OLLAMA_HOST = `http://${gateway}:${server.port}`;
   const env = { ...process.env, KILN_HOME: path.join(home, 'kiln'), KILN_WORKSPACES: path.join(home, 'Kiln') };
   const services = await createAppServices({ env, labels: { 'kiln.test': '1', 'kiln.bench': '1' } });
-  const image = await new Docker().getImage(services.images.tag).inspect();
+  const docker = new Docker();
+  const image = await docker.getImage(services.images.tag).inspect();
+  const base = await docker.getImage('node:20-bookworm-slim').inspect().catch(() => undefined);
   let id: string | undefined;
   try {
+    // The model phase alone (Ollama detection and the 64K-context variant), as `kiln up` runs it.
+    const m0 = performance.now();
+    await sessionModel({});
+    const model = performance.now() - m0;
+
     const t0 = performance.now();
     const session = await services.sessions.create({ name: `bench-${process.pid}` });
     id = session.id;
     const up = performance.now() - t0;
     const container = await services.sessions.workspaceContainer(session.id);
+    // When OpenCode's first model request reaches the server: the end of OpenCode's own start.
+    let firstRequest = 0;
+    const seen = setInterval(() => {
+      if (!firstRequest && server.modelRequests().length > 0) firstRequest = performance.now();
+    }, 5);
+    const r0 = performance.now();
     const out = await execIn(container, ['bash', '-lc', 'opencode run "Say hello"']);
     const answered = performance.now() - t0;
+    const ran = performance.now() - r0;
+    clearInterval(seen);
     if (!out.stdout.includes(ANSWER)) throw new Error(`OpenCode did not answer (exit ${out.exitCode}): ${(out.stdout + out.stderr).slice(-400)}`);
+    const v0 = performance.now();
+    await execIn(container, ['opencode', '--version']);
+    const binary = performance.now() - v0;
+    const b0 = performance.now();
+    await execIn(container, ['true']);
+    const bareExec = performance.now() - b0;
     return [
-      { name: 'runtime image size', value: image.Size / 1e6, unit: 'MB' },
+      { name: 'runtime image size (baseline: its base image)', value: image.Size / 1e6, unit: 'MB', ...(base ? { baseline: base.Size / 1e6 } : {}), target: '≤ 1200 MB' },
+      { name: 'model phase (detect Ollama, context variant)', value: model, unit: 'ms' },
       { name: 'kiln up (session create → healthy pod)', value: up, unit: 'ms' },
-      { name: 'kiln up → OpenCode first answer', value: answered, unit: 'ms' },
+      { name: 'OpenCode binary start (opencode --version) vs docker exec true', value: binary, unit: 'ms', baseline: bareExec, ratio: Number((bareExec / binary).toFixed(2)) },
+      { name: 'opencode run → first model request (OpenCode start)', value: firstRequest ? firstRequest - r0 : NaN, unit: 'ms' },
+      { name: 'first model request → answer, exit', value: firstRequest ? r0 + ran - firstRequest : NaN, unit: 'ms' },
+      { name: 'kiln up → OpenCode first answer', value: answered, unit: 'ms', target: '≤ 4000 ms' },
     ];
   } finally {
     if (id) await services.sessions.remove(id).catch(() => undefined);

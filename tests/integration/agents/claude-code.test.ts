@@ -9,8 +9,8 @@ import { claudeCodeSetup } from '../../../src-main/agents/claude-code';
 import { writeHomeFiles } from '../../../src-main/agents/home-files';
 import { envList } from '../../../src-main/terminals/exec-exit';
 import type { ModelServer } from '../../fixtures/model-server';
-import { execIn, type TestPod } from '../../support/pod';
-import { expectCheckpointedWrite, podWithAgent, scriptedWrite } from './cli-agents';
+import { bySeq, execIn, type TestPod } from '../../support/pod';
+import { content, expectCheckpointedWrite, podWithAgent, scriptedWrite, tag } from './cli-agents';
 
 describe('Claude Code in a pod', () => {
   let server: ModelServer;
@@ -50,5 +50,27 @@ describe('Claude Code in a pod', () => {
     const tool = await expectCheckpointedWrite(pod, 'claude-code', 'hello.txt');
     expect(tool).toMatchObject({ tool: 'Write', ok: true });
     expect(tool.input).toMatchObject({ file_path: '/workspace/hello.txt' });
+  });
+
+  it('a project that sets disableAllHooks still gets the checkpoint before the tool (managed settings outrank it)', async () => {
+    const again = await scriptedWrite({ name: 'Write', arguments: { file_path: '/workspace/second.txt', content: 'two\n' } }, 'ok');
+    try {
+      const setup = claudeCodeSetup({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${again.server.port}` });
+      await writeHomeFiles(pod.workspaceContainer, setup.files);
+      fs.writeFileSync(path.join(pod.workspace, '.claude', 'settings.local.json'), JSON.stringify({ disableAllHooks: true }));
+      fs.writeFileSync(path.join(pod.workspace, 'second-before.txt'), 'a change to checkpoint\n');
+      const run = await execIn(pod.workspaceContainer, ['env', ...envList(setup.env), ...setup.headless('Create second.txt')]);
+      expect(run.exitCode, run.stderr + run.stdout.slice(-2000)).toBe(0);
+      expect(fs.readFileSync(path.join(pod.workspace, 'second.txt'), 'utf8')).toBe('two\n');
+      const events = bySeq(await pod.events());
+      const toolIdx = events.findIndex((e) => e.kind === 4601 && tag(e, 't') === 'tool' && (content(e).input as { file_path?: string } | undefined)?.file_path === '/workspace/second.txt');
+      expect(toolIdx, 'a tool receipt for second.txt').toBeGreaterThan(0);
+      const commit = content(events[toolIdx]!).checkpoint;
+      const cpIdx = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool' && tag(e, 'r') === commit);
+      expect(cpIdx, 'its pre-tool checkpoint, before it').toBeGreaterThan(0);
+      expect(cpIdx).toBeLessThan(toolIdx);
+    } finally {
+      await again.server.close();
+    }
   });
 });

@@ -27,17 +27,20 @@ export interface GitRecipeFiles {
   commit: string;
 }
 
-// Hooks off, the ext:: transport off, no prompt for a password (a private repository fails with
-// a sentence instead of hanging the app), and only real network protocols.
-const GIT_CONFIG = ['core.hooksPath=/dev/null', 'protocol.ext.allow=never', 'protocol.file.allow=always', 'credential.interactive=never'];
-const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: 'https:http:git:ssh:file', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true' };
+// The ext:: transport off, no prompt for a password (a private repository fails with a sentence
+// instead of hanging the app), and only real network protocols. (No hook runs: the cache is a
+// bare repository Kiln made, and fetch and ls-tree run none.)
+// GIT_ALLOW_PROTOCOL leaves ext:: (and every other transport) out.
+const GIT_CONFIG = ['credential.interactive=never'];
+const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: 'https:http:git:ssh:file' };
 
 const failure = (message: string, next: string) => new KilnFailure(kilnError('E_RECIPE_GIT', message, next));
 
 function git(dir: string): SimpleGit {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return simpleGit({ baseDir: dir, config: GIT_CONFIG }).env({ ...env, ...GIT_ENV });
+  // The person's own CA bundle for git (corporate proxies) is honoured; simple-git guards it otherwise.
+  return simpleGit({ baseDir: dir, config: GIT_CONFIG, allowEnvironment: ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', ...Object.keys(GIT_ENV)] }).env({ ...env, ...GIT_ENV });
 }
 
 /** The bare cache repository of one URL. */

@@ -7,6 +7,8 @@ import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
 import { prepareSessionRecipe } from '../recipes/session-recipe';
+import { workspaceImageFor } from '../recipes/image';
+import type { BuildProgress } from '../engine/images';
 import { SessionStore, type SessionRecord } from './metadata';
 import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, workspaceName } from './naming';
 import { kilnPaths, type KilnPaths } from './paths';
@@ -34,6 +36,8 @@ export interface CreateSessionOptions {
   recipe?: string;
   agent?: string;
   model?: string;
+  /** Progress of building a recipe's image (a recipe with a Dockerfile). */
+  onProgress?: (p: BuildProgress) => void;
 }
 
 export interface SessionInfo extends SessionSummary {
@@ -96,7 +100,7 @@ export class SessionManager {
     }
 
     // Any recipe source (folder, git URL, kiln:// link, library hash), checked before anything exists.
-    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home }) : undefined;
+    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }) : undefined;
     const recipe = fromRecipe?.hash;
     const models: ModelsConfig | undefined = fromRecipe?.models;
     const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}) });
@@ -292,7 +296,8 @@ export class SessionManager {
       await this.docker.getContainer(w.id).stop({ t: 2 }).catch(ignoreNotModified);
       existing = { ...w, running: false };
     }
-    const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, this.spec))).id;
+    const spec = { ...this.spec, image: await workspaceImageFor(this.docker, record.recipe, this.spec.image) }; // a recipe's own image, when it has one
+    const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, spec))).id;
     if (!existing?.running) await this.docker.getContainer(id).start().catch(ignoreNotModified);
   }
 

@@ -223,3 +223,39 @@ describe('recipes reach running sessions from every source', () => {
     expect(existsSync(join(k.home, 'sessions', `${name}.json`))).toBe(false);
   });
 });
+
+describe('a recipe with a Dockerfile', () => {
+  it('builds its image FROM the runtime image with progress, runs on it, and starts from cache the second time', async () => {
+    const dir = join(tmp, 'with-image');
+    writeTree(dir, {
+      ...recipeFiles(baseURL),
+      Dockerfile: 'ARG KILN_RUNTIME_IMAGE\nFROM ${KILN_RUNTIME_IMAGE}\nUSER root\nRUN echo built-by-recipe > /etc/kiln-recipe-marker\nUSER agent\nENV RECIPE_MARKER=from-dockerfile\n',
+    });
+    const loaded = await loadRecipeFolder(dir);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const tag = `kiln/recipe:${loaded.hash.slice(7, 31)}`;
+    try {
+      const first = k.name('rimg');
+      const r1 = await k.json<Session>(['up', '--name', first, '--recipe', dir]);
+      expect(r1.code, r1.stderr).toBe(0);
+      expect(r1.stderr).toContain(`Building the recipe's image ${tag}`);
+      expect(r1.stderr).toMatch(/Step \d+\/\d+ : RUN echo built-by-recipe/);
+      expect(r1.data.notes).toContain(`Built the recipe's image ${tag} from its Dockerfile.`);
+      expect((await k.run(['exec', first, '--', 'cat /etc/kiln-recipe-marker; echo $RECIPE_MARKER'])).stdout).toBe('built-by-recipe\nfrom-dockerfile\n');
+      const ws = (await k.containers(first)).find((c) => c.Labels['kiln.role'] === 'workspace')!;
+      expect(ws.Image).toBe(tag);
+      await k.run(['rm', first]);
+
+      const second = k.name('rimg2');
+      const r2 = await k.json<Session>(['up', '--name', second, '--recipe', dir]);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(r2.stderr).toContain(`Using the cached image ${tag}`);
+      expect(r2.stderr).not.toMatch(/Step \d+\/\d+/);
+      expect(r2.data.notes).toContain(`The recipe's image ${tag} was already built; reused it.`);
+      expect((await k.run(['exec', second, '--', 'cat /etc/kiln-recipe-marker'])).stdout).toBe('built-by-recipe\n');
+      await k.run(['rm', second]);
+    } finally {
+      await k.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
+  });
+});

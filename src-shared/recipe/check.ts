@@ -72,11 +72,11 @@ function textProblems(files: readonly RecipeFile[], prompts: string[]): RecipePr
   const problems: RecipeProblem[] = [];
   for (const f of files) {
     if (!wanted.has(f.path.normalize('NFC'))) continue;
-    let text = '';
+    let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(f.bytes);
     } catch {
-      text = '\0';
+      text = '\0'; // not UTF-8: as binary as a NUL
     }
     if (text.includes('\0')) {
       problems.push({ code: 'unsupported-file', file: f.path, path: '$', message: `${f.path} is not text (it has bytes that are not UTF-8 text); an agent reads it as its instructions, so save it as UTF-8 Markdown.` });

@@ -28,7 +28,7 @@ export function createHandlers({ services, mode, push }: HandlerDeps): Handlers 
   };
 
   return {
-    ...recipeHandlers(services),
+    ...recipeHandlers(services, push),
     'app.info': () => ({ name: 'Kiln', version, mode }),
     'engine.status': async () => ({
       ok: true as const,

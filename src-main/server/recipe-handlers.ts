@@ -2,7 +2,7 @@
 // createHandlers). Dropped files arrive as base64 and are checked with a folder's limits before
 // anything is kept; a session start goes through SessionManager.create like `kiln up --recipe`.
 import { join } from 'node:path';
-import type { Handlers } from '../../src-shared/api/rpc';
+import { pushMessage, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import type { RecipeFile, RecipeHash } from '../../src-shared/recipe/hash';
 import { RecipeService } from '../recipes/service';
 import { REPO_ROOT, type AppServices } from '../services';
@@ -18,7 +18,11 @@ const decode = (source: string | { files: { path: string; content: string }[]; n
         ...(source.name ? { name: source.name } : {}),
       };
 
-export function recipeHandlers(services: Pick<AppServices, 'sessions'>, builtinDir = join(REPO_ROOT, 'resources', 'recipes')): Handlers {
+export function recipeHandlers(
+  services: Pick<AppServices, 'sessions'>,
+  push: (msg: WireMessage) => void = () => undefined,
+  builtinDir = join(REPO_ROOT, 'resources', 'recipes'),
+): Handlers {
   const recipes = new RecipeService({ kilnHome: services.sessions.paths.home, sessionsDir: services.sessions.paths.sessions, builtinDir });
   return {
     'recipes.list': () => recipes.list(),
@@ -30,6 +34,13 @@ export function recipeHandlers(services: Pick<AppServices, 'sessions'>, builtinD
     'recipes.validate': ({ source }) => recipes.validate(decode(source)),
     'recipes.save': ({ session, dir }) => recipes.save(session, dir),
     'recipes.fork': ({ source, dir, name }) => recipes.fork(source, dir, name ? { name } : {}),
-    'recipes.start': ({ recipe, name, workspace }) => services.sessions.create({ recipe, ...(name ? { name } : {}), ...(workspace ? { workspace } : {}) }),
+    // A recipe with a Dockerfile builds its image first: its steps go out on `progress` under `task`.
+    'recipes.start': ({ recipe, name, workspace, task }) =>
+      services.sessions.create({
+        recipe,
+        ...(name ? { name } : {}),
+        ...(workspace ? { workspace } : {}),
+        ...(task ? { onProgress: (p) => p.kind !== 'log' && push(pushMessage('progress', { task, message: p.text })) } : {}),
+      }),
   };
 }

@@ -27,17 +27,27 @@ export interface GitRecipeFiles {
   commit: string;
 }
 
-// Hooks off, the ext:: transport off, no prompt for a password (a private repository fails with
-// a sentence instead of hanging the app), and only real network protocols.
-const GIT_CONFIG = ['core.hooksPath=/dev/null', 'protocol.ext.allow=never', 'protocol.file.allow=always', 'credential.interactive=never'];
-const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: 'https:http:git:ssh:file', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true' };
+// The ext:: transport off, no prompt for a password (a private repository fails with a sentence
+// instead of hanging the app), and only real network protocols. (No hook runs: the cache is a
+// bare repository Kiln made, and fetch and ls-tree run none.)
+// GIT_ALLOW_PROTOCOL leaves ext:: (and every other transport) out.
+const GIT_CONFIG = ['credential.interactive=never'];
+const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: 'https:http:git:ssh:file' };
 
 const failure = (message: string, next: string) => new KilnFailure(kilnError('E_RECIPE_GIT', message, next));
 
-function git(dir: string): SimpleGit {
+// Only what git needs from our environment: no editor, pager or askpass program of the person's
+// is ever started; their proxy and CA settings are honoured (corporate networks).
+const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'SSH_AUTH_SOCK', 'GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+
+function gitEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return simpleGit({ baseDir: dir, config: GIT_CONFIG }).env({ ...env, ...GIT_ENV });
+  for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return { ...env, ...GIT_ENV };
+}
+
+function git(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir, config: GIT_CONFIG, allowEnvironment: ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', ...Object.keys(GIT_ENV)] }).env(gitEnv());
 }
 
 /** The bare cache repository of one URL. */
@@ -75,11 +85,9 @@ export async function fetchRecipeFromGit(req: GitRecipeRequest, opts: { kilnHome
 async function resolveRef(g: SimpleGit, ref: string | undefined): Promise<string | null> {
   const candidates = ref === undefined ? ['refs/kiln/head'] : [`refs/remotes/origin/${ref}`, `refs/tags/${ref}`, ...(/^[0-9a-f]{7,40}$/i.test(ref) ? [ref] : [])];
   for (const c of candidates) {
-    try {
-      return (await g.raw(['rev-parse', '--verify', '--quiet', `${c}^{commit}`])).trim();
-    } catch {
-      // next candidate
-    }
+    // simple-git does not throw on a quiet non-zero exit: an answer is a commit hash or nothing.
+    const out = await g.raw(['rev-parse', '--verify', '--quiet', `${c}^{commit}`]).catch(() => '');
+    if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(out.trim())) return out.trim();
   }
   return null;
 }
@@ -146,7 +154,7 @@ async function readTree(dir: string, commit: string, subdir: string | undefined,
 function catBlobs(dir: string, oids: string[]): Promise<Uint8Array[]> {
   if (oids.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...GIT_ENV } });
+    const child = spawn('git', ['-C', dir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env: gitEnv() });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);

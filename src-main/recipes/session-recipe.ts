@@ -11,7 +11,9 @@ import { writeHomeFiles } from '../agents/home-files';
 import { agentEndpoint, type AgentModelEndpoint } from '../models/agent-endpoint';
 import { detectHostOllama, type HostOllama } from '../models/host-ollama';
 import { resolveModels } from '../models/resolve';
+import type { BuildProgress } from '../engine/images';
 import { placeRecipe } from './apply';
+import { ensureRecipeImage, RECIPE_DOCKERFILE } from './image';
 import type { RecipeOrigin } from './library';
 import { invalidRecipe, openRecipe } from './open';
 
@@ -27,12 +29,27 @@ export interface SessionRecipe {
   place(container: Dockerode.Container, sessionEndpoint: AgentModelEndpoint): Promise<string[]>;
 }
 
-export async function prepareSessionRecipe(source: string, opts: { kilnHome: string; detect?: () => Promise<HostOllama> }): Promise<SessionRecipe> {
+export interface PrepareOptions {
+  kilnHome: string;
+  detect?: () => Promise<HostOllama>;
+  /** For a recipe with a Dockerfile: where to build its image, on which runtime image. */
+  docker?: Dockerode;
+  runtimeImage?: string;
+  labels?: Record<string, string>;
+  onProgress?: (p: BuildProgress) => void;
+}
+
+export async function prepareSessionRecipe(source: string, opts: PrepareOptions): Promise<SessionRecipe> {
   const opened = await openRecipe(source, { kilnHome: opts.kilnHome });
   if (!opened.ok) throw invalidRecipe(source, opened.problems);
   const { check, origin, dir } = opened;
   const notes: string[] = [];
   if (origin.commit) notes.push(`Recipe ${check.recipe.name} (${check.hash.slice(0, 19)}…) from ${origin.source} at commit ${origin.commit}.`);
+
+  if (check.files.includes(RECIPE_DOCKERFILE) && opts.docker && opts.runtimeImage) {
+    const image = await ensureRecipeImage({ docker: opts.docker, hash: check.hash, dir, files: check.files, runtimeImage: opts.runtimeImage, ...(opts.labels ? { labels: opts.labels } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    notes.push(image.built ? `Built the recipe's image ${image.tag} from its Dockerfile.` : `The recipe's image ${image.tag} was already built; reused it.`);
+  }
 
   const host = await (opts.detect ?? (() => detectHostOllama({ timeoutMs: 1500 })))();
   const resolved = resolveModels(check.models, { ollamaModels: host.found ? host.models.map((m) => m.name) : [], keys: [] }, check.recipe.agents);

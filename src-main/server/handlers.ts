@@ -84,7 +84,7 @@ export function createHandlers({ services: given, mode, push, signal, host: shar
   };
 
   return {
-    ...recipeHandlers({ paths: () => holder.current()?.sessions.paths ?? kilnPaths(), sessions: async () => (await svc()).sessions }),
+    ...recipeHandlers({ paths: () => holder.current()?.sessions.paths ?? kilnPaths(), sessions: async () => (await svc()).sessions, push }),
     'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform }),
     'engine.status': async () => {
       const found = await holder.discover();

@@ -2,7 +2,7 @@
 // createHandlers). Dropped files arrive as base64 and are checked with a folder's limits before
 // anything is kept; a session start goes through SessionManager.create like `kiln up --recipe`.
 import { join } from 'node:path';
-import type { Handlers } from '../../src-shared/api/rpc';
+import { pushMessage, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import type { RecipeFile, RecipeHash } from '../../src-shared/recipe/hash';
 import { RecipeService } from '../recipes/service';
 import { REPO_ROOT, type AppServices } from '../services';
@@ -24,7 +24,7 @@ const decode = (source: string | { files: { path: string; content: string }[]; n
  * one, so the gallery works while no engine answers (web mode's first run).
  */
 export function recipeHandlers(
-  deps: { paths: () => KilnPaths; sessions: () => Promise<Pick<AppServices, 'sessions'>['sessions']> },
+  deps: { paths: () => KilnPaths; sessions: () => Promise<Pick<AppServices, 'sessions'>['sessions']>; push?: (msg: WireMessage) => void },
   builtinDir = join(REPO_ROOT, 'resources', 'recipes'),
 ): Handlers {
   let made: { home: string; service: RecipeService } | undefined;
@@ -43,6 +43,13 @@ export function recipeHandlers(
     'recipes.validate': ({ source }) => service().validate(decode(source)),
     'recipes.save': ({ session, dir }) => service().save(session, dir),
     'recipes.fork': ({ source, dir, name }) => service().fork(source, dir, name ? { name } : {}),
-    'recipes.start': async ({ recipe, name, workspace }) => (await deps.sessions()).create({ recipe, ...(name ? { name } : {}), ...(workspace ? { workspace } : {}) }),
+    // A recipe with a Dockerfile builds its image first: its steps go out on `progress` under `task`.
+    'recipes.start': async ({ recipe, name, workspace, task }) =>
+      (await deps.sessions()).create({
+        recipe,
+        ...(name ? { name } : {}),
+        ...(workspace ? { workspace } : {}),
+        ...(task && deps.push ? { onBuildProgress: (p) => p.kind !== 'log' && deps.push?.(pushMessage('progress', { task, message: p.text })) } : {}),
+      }),
   };
 }

@@ -7,6 +7,8 @@ import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
 import { prepareSessionRecipe } from '../recipes/session-recipe';
+import { workspaceImageFor } from '../recipes/image';
+import type { BuildProgress } from '../engine/images';
 import { SessionStore, type SessionRecord } from './metadata';
 import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, workspaceName } from './naming';
 import { kilnPaths, type KilnPaths } from './paths';
@@ -40,6 +42,8 @@ export interface CreateSessionOptions {
   model?: string;
   /** Steps as they happen (2 workspace folder, 3 recorder, 4 workspace container, 5 ready, of 5; step 1, the image, is the caller's). */
   onProgress?: (p: CreateProgress) => void;
+  /** Progress of building a recipe's image (a recipe with a Dockerfile). */
+  onBuildProgress?: (p: BuildProgress) => void;
 }
 
 export interface CreateProgress {
@@ -113,7 +117,7 @@ export class SessionManager {
     }
 
     // Any recipe source (folder, git URL, kiln:// link, library hash), checked before anything exists.
-    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home }) : undefined;
+    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
     const recipe = fromRecipe?.hash;
     const models: ModelsConfig | undefined = fromRecipe?.models;
     const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) });
@@ -316,7 +320,7 @@ export class SessionManager {
       await this.docker.getContainer(w.id).stop({ t: 2 }).catch(ignoreNotModified);
       existing = { ...w, running: false };
     }
-    const spec = workspaceSpec(record, recorderId, this.spec);
+    const spec = workspaceSpec(record, recorderId, { ...this.spec, image: await workspaceImageFor(this.docker, record.recipe, this.spec.image) }); // a recipe's own image, when it has one
     const id = existing?.id ?? (await this.createOrAdopt(spec)).id;
     if (!existing?.running) {
       const container = this.docker.getContainer(id);

@@ -175,9 +175,9 @@ const recipeRequests = {
     input: z.object({ source: z.string().min(1), dir: z.string().min(1), name: z.string().optional() }),
     output: z.object({ dir: z.string(), hash: RecipeHashString, parent: RecipeHashString }),
   },
-  /** Start a session with a recipe (a library hash from a card, or any source string); notes say what fell back. */
+  /** Start a session with a recipe (a library hash from a card, or any source string); notes say what fell back; a recipe image's build steps arrive on `progress` under `task`. */
   'recipes.start': {
-    input: z.object({ recipe: z.string().min(1), name: z.string().optional(), workspace: z.string().optional() }),
+    input: z.object({ recipe: z.string().min(1), name: z.string().optional(), workspace: z.string().optional(), task: ProgressTask }),
     output: SessionSummarySchema.extend({ notes: z.array(z.string()).optional() }),
   },
 } as const;

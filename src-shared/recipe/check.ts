@@ -36,17 +36,47 @@ function promptPaths(json: unknown): string[] {
   return agents.flatMap((a) => (typeof a === 'object' && a !== null && typeof (a as { prompt?: unknown }).prompt === 'string' ? [(a as { prompt: string }).prompt] : []));
 }
 
+/** A recipe's Dockerfile builds on Kiln's runtime image, named by this build argument; nothing else is pulled. */
+export const RECIPE_DOCKERFILE = 'Dockerfile';
+const RUNTIME_BASE = /^\$\{?KILN_RUNTIME_IMAGE\}?$/;
+
+function dockerfileProblems(files: readonly RecipeFile[]): RecipeProblem[] {
+  const f = files.find((x) => x.path === RECIPE_DOCKERFILE);
+  if (!f) return [];
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(f.bytes);
+  } catch {
+    return [{ code: 'unsupported-file', file: f.path, path: '$', message: 'The Dockerfile is not UTF-8 text; save it as text.' }];
+  }
+  const problems: RecipeProblem[] = [];
+  const stages = new Set<string>();
+  let froms = 0;
+  text.split(/\r?\n/).forEach((line, k) => {
+    const m = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m) return;
+    froms++;
+    if (!RUNTIME_BASE.test(m[1]!) && !stages.has(m[1]!.toLowerCase())) {
+      problems.push({ code: 'schema', file: f.path, path: '$', message: `Dockerfile line ${k + 1}: "FROM ${m[1]}" — a recipe's image builds on Kiln's runtime image: write "FROM \${KILN_RUNTIME_IMAGE}" (after "ARG KILN_RUNTIME_IMAGE").` });
+    }
+    if (m[2]) stages.add(m[2].toLowerCase());
+  });
+  if (/--mount\b/.test(text)) problems.push({ code: 'schema', file: f.path, path: '$', message: 'The Dockerfile uses RUN --mount; a recipe\'s build gets no mounts (no host folder, cache or secret). Copy what it needs into the recipe instead.' });
+  if (froms === 0) problems.push({ code: 'schema', file: f.path, path: '$', message: 'The Dockerfile has no FROM line; start it with "ARG KILN_RUNTIME_IMAGE" and "FROM ${KILN_RUNTIME_IMAGE}".' });
+  return problems;
+}
+
 /** Binary where text is expected: a prompt or AGENTS.md that is not UTF-8, or holds NUL bytes. */
 function textProblems(files: readonly RecipeFile[], prompts: string[]): RecipeProblem[] {
   const wanted = new Set([AGENTS_FILE, ...prompts].map((p) => p.normalize('NFC')));
   const problems: RecipeProblem[] = [];
   for (const f of files) {
     if (!wanted.has(f.path.normalize('NFC'))) continue;
-    let text = '';
+    let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(f.bytes);
     } catch {
-      text = '\0';
+      text = '\0'; // not UTF-8: as binary as a NUL
     }
     if (text.includes('\0')) {
       problems.push({ code: 'unsupported-file', file: f.path, path: '$', message: `${f.path} is not text (it has bytes that are not UTF-8 text); an agent reads it as its instructions, so save it as UTF-8 Markdown.` });
@@ -89,7 +119,7 @@ export function checkRecipeFiles(input: readonly RecipeFile[]): RecipeCheck {
   const recipeJson = decodeJson(recipeFile);
   if (!recipeJson.ok) return { ok: false, problems: [...recipeJson.problems, ...problems] };
   const recipe = validateRecipe(recipeJson.value, paths, models);
-  problems.push(...textProblems(files, promptPaths(recipeJson.value)));
+  problems.push(...textProblems(files, promptPaths(recipeJson.value)), ...dockerfileProblems(files));
   if (!recipe.ok) return { ok: false, problems: [...recipe.problems, ...problems] };
   if (problems.length > 0) return { ok: false, problems };
 

@@ -45,6 +45,7 @@ export const up: Command = {
       ...(ctx.values.workspace ? { workspace: ctx.values.workspace as string } : {}),
       ...(ctx.values.recipe ? { recipe: ctx.values.recipe as string } : {}),
       ...(ctx.values.model ? { model: ctx.values.model as string } : {}),
+      onBuildProgress: (p) => p.kind !== 'log' && ctx.out.note(p.text), // a recipe's image build
     });
     ctx.out.result(s, () => [
       ...describeSession(s).map((l, i) => (i === 0 ? `Session ${s.id} is ${s.state}${s.reused ? ' (resumed)' : ''}.` : l)),

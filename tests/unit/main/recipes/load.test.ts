@@ -189,12 +189,12 @@ describe('loadRecipeFolder', () => {
   it('loads every built-in recipe', async () => {
     const root = path.join(REPO, 'resources', 'recipes');
     const names = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-    expect(names).toContain('opencode-local');
+    expect(names).toContain('build-anything');
     for (const name of names) {
       const r = await loadRecipeFolder(path.join(root, name));
       expect(r, name).toMatchObject({ ok: true, recipe: { name } });
     }
-    const local = await loadRecipeFolder(path.join(root, 'opencode-local'));
+    const local = await loadRecipeFolder(path.join(root, 'build-anything'));
     expect(local).toMatchObject({ ok: true, models: { models: { [`local-coder`]: { provider: 'ollama', model: 'qwen2.5-coder:7b', contextLength: 65536 } } } });
   });
 });

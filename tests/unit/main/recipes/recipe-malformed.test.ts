@@ -88,6 +88,8 @@ const CASES: Case[] = [
   { name: 'a symlink out of the folder', only: 'folder', files: good(), symlinks: { 'roles/passwd.md': '/etc/passwd' }, expect: [{ file: 'roles/passwd.md', path: '$', code: 'symlink-outside' }] },
   { name: 'a dropped file named with ..', only: 'dropped', files: { ...good(), '../evil.md': 'x' }, expect: [{ file: '../evil.md', path: '$', code: 'unsafe-path' }] },
   { name: 'a dropped file with an absolute name', only: 'dropped', files: { ...good(), '/etc/cron.d/x': 'x' }, expect: [{ file: '/etc/cron.d/x', path: '$', code: 'unsafe-path' }] },
+  { name: 'a Dockerfile from another base image', files: { ...good(), Dockerfile: 'FROM ubuntu:24.04\nRUN true\n' }, expect: [{ file: 'Dockerfile', path: '$', code: 'schema' }] },
+  { name: 'a Dockerfile that mounts during the build', files: { ...good(), Dockerfile: 'ARG KILN_RUNTIME_IMAGE\nFROM ${KILN_RUNTIME_IMAGE}\nRUN --mount=type=bind,source=/,target=/host ls /host\n' }, expect: [{ file: 'Dockerfile', path: '$', code: 'schema' }] },
   {
     name: 'several problems at once',
     files: { ...withRecipe((r) => { r.version = 'one'; agent0(r).model = 'gpt-9'; }), 'models/config.json': JSON.stringify({ ...MODELS, default: 'nope' }) },

@@ -51,8 +51,6 @@ export interface AppServicesOptions {
   /** Extra labels on every container and volume; default from KILN_LABELS="k=v,k=v" (tests). */
   labels?: Record<string, string>;
   root?: string;
-  /** Where cloud API keys are kept: the desktop app passes its safeStorage store. */
-  secrets?: import('./settings/secret-store').SecretStore;
 }
 
 /** Find the engine (a KilnFailure with advice when there is none) and build the services on it. */

@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
 import { createHandlers } from '../server/handlers';
-import { createAppServices } from '../services';
+import { createWindowHost } from '../server/window-host';
+import { lazyAppServices } from '../services';
 import { createSafeSecretStore } from '../settings/safe-storage';
 import { createAttention } from './attention';
-import { createLazyHandlers } from './bridge-table';
 import { BRIDGE_PUSH } from './channel';
 import { createLinkRouter, findLinkInArgv, LINK_SCHEME } from './deep-link';
 import { registerIpc } from './ipc';
@@ -124,11 +124,11 @@ if (!app.requestSingleInstanceLock()) {
     );
     // safeStorage answers only after ready.
     const secrets = createSafeSecretStore({ file: path.join(app.getPath('userData'), 'secrets.json'), safeStorage });
-    const info = () => ({ name: 'Kiln', version: app.getVersion(), mode: 'electron' as const, platform: process.platform });
-    const handlers = createLazyHandlers({
-      info,
-      create: async () => createHandlers({ services: await createAppServices({ root: runtimeRoot, secrets }), mode: 'electron', push: send }),
-    });
+    // The same table `kiln web` serves: it answers app.info and engine.status (with what to
+    // install) while no engine answers, and makes the services the first time one does.
+    const holder = lazyAppServices({ root: runtimeRoot });
+    const table = createHandlers({ services: holder, mode: 'electron', push: send, host: createWindowHost(holder, { secrets }) });
+    const handlers = async () => table;
     registerIpc(ipcMain, { handlers, checkRecipeFolder: (p) => checkRecipeFolder(p), pickFolder });
     win = await createWindow();
     app.on('activate', () => {

@@ -161,6 +161,29 @@ describe('the window: first run to undo and redo', () => {
     await page.getByRole('tablist', { name: 'Terminals' }).waitFor({ timeout: 30_000 });
     await until('the timeline after reload', async () => (await page.getByRole('feed').getByText('echo hi > a.txt').count()) > 0 || undefined, 15_000);
     await shot('reloaded');
+
+    // Settings, then the dark theme.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    await shot('settings');
+    await page.getByText('Dark', { exact: true }).click(); // the radio's label
+    expect(await page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
+    await until('the dark theme', async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark' || undefined, 5000);
+    await shot('settings-dark');
+    await page.locator('button.session-item').first().click();
+    await page.getByRole('tablist', { name: 'Terminals' }).waitFor();
+    await page.waitForTimeout(500);
+    await shot('session-dark');
+
+    // Remove asks first and says the workspace folder is kept.
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    const confirm = page.getByRole('dialog');
+    expect(await confirm.textContent()).toContain('workspace folder is kept');
+    await shot('remove-dialog');
+    await confirm.getByRole('button', { name: 'Remove session' }).click();
+    await page.getByRole('button', { name: 'Start a session' }).waitFor({ timeout: 60_000 }); // back to first run: no session left
+    expect(existsSync(workspace)).toBe(true);
+    await shot('removed');
   }
 });
 
@@ -185,6 +208,16 @@ describe('the window: first run without an Ollama', () => {
 
   it('"Start a local model" runs Ollama in a container and the pull shows progress', async () => {
     const shot = shooter(page, 'local-model');
+    try {
+      await localModel(shot);
+    } catch (err) {
+      await shot('failure');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\npage: ${(await page.textContent('body'))?.slice(0, 600)}\nkiln web: ${kiln.log().slice(-1500)}`, { cause: err });
+    }
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  async function localModel(shot: (step: string) => Promise<void>) {
     await page.goto(kiln.url);
     const startLocal = page.getByRole('button', { name: 'Start a local model' });
     await startLocal.waitFor({ timeout: 60_000 });
@@ -200,6 +233,5 @@ describe('the window: first run without an Ollama', () => {
     const state = await docker.getContainer('kiln-ollama').inspect();
     expect(state.State.Running).toBe(true);
     expect(state.HostConfig.PortBindings?.['11434/tcp']?.[0]?.HostIp).toBe('127.0.0.1');
-    expect(errors, errors.join('\n')).toEqual([]);
-  });
+  }
 });

@@ -2,7 +2,7 @@
 // shows then). Otherwise: one primary button runs Ollama in a container and pulls the default
 // model (its size said before anything downloads; a progress bar; a second click continues an
 // interrupted download), or a cloud API key instead.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelsStatus } from '../../../src-shared/api/contract';
 import { bridge } from '../../bridge';
 import { useApp } from '../../state/app';
@@ -26,6 +26,12 @@ export function ModelStep() {
   const [error, setError] = useState<KilnError | null>(null);
   const [interrupted, setInterrupted] = useState(false);
   const task = `models.pull:${models.default.name}`;
+  // An Ollama started on this computer meanwhile is picked up: look again every 3 s while idle.
+  useEffect(() => {
+    if (phase !== 'idle' || mode !== 'local') return;
+    const t = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(t);
+  }, [phase, mode, refresh]);
   const progress = useApp((s) => s.progress[task]);
 
   const start = async () => {

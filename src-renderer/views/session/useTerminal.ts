@@ -312,14 +312,21 @@ const debug = {
     const b = h.term.buffer.active;
     return b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '';
   },
+  /** The cursor's row in the whole buffer (scrollback included): it moves when output arrives. */
+  cursorRow(key?: string): number {
+    const h = key ? terminalRegistry.get(key) : activeHandle();
+    if (!h) return -1;
+    const b = h.term.buffer.active;
+    return b.baseY + b.cursorY;
+  },
   renderer(key?: string): string {
     return (key ? terminalRegistry.get(key) : activeHandle())?.renderer() ?? '';
   },
 };
 
 function activeHandle(): TerminalHandle | undefined {
-  const panel = document.querySelector<HTMLElement>('[role=tabpanel]:not([hidden])');
-  const key = panel?.id.replace(/^panel-/, '');
+  const tab = document.querySelector<HTMLElement>('[role=tab][aria-selected=true]');
+  const key = tab?.getAttribute('aria-controls')?.replace(/^panel-/, '');
   return key ? terminalRegistry.get(key) : undefined;
 }
 

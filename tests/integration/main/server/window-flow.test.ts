@@ -214,6 +214,19 @@ describe('the window over kiln web, on a real session', () => {
     }
   });
 
+  it('opens OpenCode in an agent tab, and closes it on terminal.close', async () => {
+    const { terminal: agent } = await a.call('terminal.open', { id: name, kind: 'opencode', cols: 120, rows: 40 });
+    const out = viewer(a, agent);
+    // OpenCode's TUI takes the alternate screen once it runs.
+    // (Slow on a loaded machine: ~60 s was seen here at load 20.)
+    await until('OpenCode on screen', () => out.text.includes('\x1b[?1049h'), 150_000);
+    expect((await a.call('terminal.list', { id: name })).find((t) => t.terminal === agent)).toMatchObject({ kind: 'opencode', exited: false });
+    await a.call('terminal.close', { terminal: agent });
+    out.off();
+    expect((await a.call('terminal.list', { id: name })).some((t) => t.terminal === agent)).toBe(false);
+    await expect(a.call('terminal.open', { id: name, kind: 'no-such-agent', cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'E_TERMINAL_KIND' });
+  }, 200_000);
+
   it('tells every tab when a session container changes state outside the window', async () => {
     const n = changed.length;
     await docker.getContainer(`kiln-${name}-workspace`).stop({ t: 1 });

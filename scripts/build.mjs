@@ -7,7 +7,7 @@
 //   out/app/              the desktop app electron-builder packs (buildElectron, below)
 // Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--electron]   (no flag: everything)
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -67,8 +67,8 @@ const lazyModules = {
  */
 export async function buildCli() {
   const outdir = path.join(root, 'out/cli');
-  rmSync(outdir, { recursive: true, force: true }); // no chunks of an older build left behind
   const result = await build({
+    write: false,
     entryPoints: { kiln: path.join(root, 'src-main/cli/main.ts') },
     outdir,
     bundle: true,
@@ -98,8 +98,28 @@ export async function buildCli() {
     logLevel: 'warning',
     metafile: true,
   });
+  // A `kiln` may be running while this builds (tests, a second terminal), and it imports its
+  // chunks after start: new chunks are added beside the old (their names are content hashes),
+  // every file is renamed into place, and the entry comes last.
+  const write = (file, contents) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, contents);
+    renameSync(tmp, file);
+  };
+  const entry = result.outputFiles.filter((f) => path.dirname(f.path) === outdir).sort((a, b) => (a.path.endsWith('.mjs') ? 1 : 0) - (b.path.endsWith('.mjs') ? 1 : 0));
+  const chunks = result.outputFiles.filter((f) => !entry.includes(f));
+  for (const f of chunks) write(f.path, f.contents);
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules') && !f.includes(':')).sort();
-  writeFileSync(path.join(outdir, 'inputs.json'), JSON.stringify({ inputs }, null, 1) + '\n');
+  write(path.join(outdir, 'inputs.json'), JSON.stringify({ inputs }, null, 1) + '\n');
+  for (const f of entry) write(f.path, f.contents);
+  // Chunks of older builds, once no process started from them can still be loading them.
+  const keep = new Set(chunks.map((f) => f.path));
+  const chunkDir = path.join(outdir, 'chunks');
+  for (const name of readdirSync(chunkDir)) {
+    const file = path.join(chunkDir, name);
+    if (!keep.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) rmSync(file, { force: true });
+  }
   return path.join(outdir, 'kiln.mjs');
 }
 

@@ -6,7 +6,7 @@
 //  4. `kiln exec -- cat` of 100 MB to /dev/null vs `docker exec cat` (ratio ≥ 0.5)
 // Run alone: node --import tsx tests/bench/cli.bench.ts  (needs the runtime image).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +20,21 @@ const BIN = join(ROOT, 'bin', 'kiln.mjs');
 const MB = 1024 * 1024;
 const median = (xs: number[]) => percentile(xs, 50);
 
-/** Wall time of one process, output to /dev/null (or kept, to check it). */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, keep = false): { ms: number; stdout: string } {
+/** GNU time, when present: CPU seconds of a process, which a busy machine inflates far less than wall time. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(tmpdir(), `kiln-bench-cpu-${process.pid}`);
+
+/** Wall time (and CPU time, user + system) of one process, output to /dev/null (or kept, to check it). */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, keep = false): { ms: number; cpuMs: number; stdout: string } {
   const devnull = openSync('/dev/null', 'w');
   try {
+    const [c, a] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
     const t0 = performance.now();
-    const r = spawnSync(cmd, args, { cwd: ROOT, env, stdio: ['ignore', keep ? 'pipe' : devnull, 'pipe'], encoding: 'utf8', maxBuffer: 8 * MB });
+    const r = spawnSync(c, a, { cwd: ROOT, env, stdio: ['ignore', keep ? 'pipe' : devnull, 'pipe'], encoding: 'utf8', maxBuffer: 8 * MB });
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-    return { ms, stdout: r.stdout ?? '' };
+    const cpu = GNU_TIME ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [NaN, NaN];
+    return { ms, cpuMs: (cpu[0]! + cpu[1]!) * 1000, stdout: r.stdout ?? '' };
   } finally {
     closeSync(devnull);
   }
@@ -49,8 +55,10 @@ export async function run(): Promise<BenchRow[]> {
   const kiln = (args: string[], keep = false) => timed(process.execPath, [BIN, ...args], env, keep);
   const names: string[] = [];
   try {
-    const version = samples(10, () => kiln(['--version']).ms);
-    const node = samples(10, () => timed(process.execPath, ['-e', '0'], env).ms);
+    const versionRuns = Array.from({ length: 10 }, () => kiln(['--version']));
+    const nodeRuns = Array.from({ length: 10 }, () => timed(process.execPath, ['-e', '0'], env));
+    const version = versionRuns.map((r) => r.ms);
+    const node = nodeRuns.map((r) => r.ms);
 
     const ups: number[] = [];
     const bare: number[] = [];
@@ -65,7 +73,8 @@ export async function run(): Promise<BenchRow[]> {
       bare.push(timed('docker', ['run', '--rm', '--label', 'kiln.test=1', '--entrypoint', 'true', image], env).ms);
     }
 
-    const ls = samples(5, () => kiln(['ls']).ms);
+    const lsRuns = Array.from({ length: 5 }, () => kiln(['ls']));
+    const ls = lsRuns.map((r) => r.ms);
     const dockerPs = samples(5, () => timed('docker', ['ps', '-q'], env).ms);
 
     const name = names.at(-1)!;
@@ -86,6 +95,8 @@ export async function run(): Promise<BenchRow[]> {
     return [
       row('kiln --version (median of 10) vs node -e 0', version, node, '≤ 150 ms'),
       row('kiln ls (median of 5) vs docker ps -q', ls, dockerPs, '≤ 300 ms'),
+      row('… CPU (user + sys) of kiln --version vs node -e 0', versionRuns.map((r) => r.cpuMs), nodeRuns.map((r) => r.cpuMs), ''),
+      row('… CPU (user + sys) of kiln ls vs node -e 0', lsRuns.map((r) => r.cpuMs), nodeRuns.map((r) => r.cpuMs), ''),
       row('kiln up + first kiln exec (median of 3) vs docker run --rm true', ups, bare, '≤ 2000 ms'),
       row('kiln exec -- cat 100 MB (median of 3) vs docker exec cat', ours, raw, 'ratio ≥ 0.5'),
       { name: 'kiln exec throughput', value: Math.round(100 / (median(ours) / 1000)), unit: 'MB/s', baseline: Math.round(100 / (median(raw) / 1000)), ratio: Number((median(raw) / median(ours)).toFixed(2)) },
@@ -95,6 +106,7 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     for (const n of names) spawnSync(process.execPath, [BIN, 'rm', n], { cwd: ROOT, env, stdio: 'ignore' });
     rmSync(home, { recursive: true, force: true });
+    rmSync(cpuFile, { force: true });
   }
 }
 

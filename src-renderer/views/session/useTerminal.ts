@@ -175,6 +175,12 @@ export function useTerminal(opts: UseTerminalOptions) {
             term.reset();
             writeReplay(r.replay);
             bind(r.terminal);
+            // A full-screen app (OpenCode) redraws on SIGWINCH: a one-row nudge makes it repaint
+            // what the replay could not hold.
+            void bridge
+              .call('terminal.resize', { terminal: r.terminal, cols: term.cols, rows: Math.max(1, term.rows - 1) })
+              .then(() => bridge.call('terminal.resize', { terminal: r.terminal, cols: term.cols, rows: term.rows }))
+              .catch(() => undefined);
             return;
           } catch {
             // gone (the host restarted or it exited): open a new one below

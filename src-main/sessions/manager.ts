@@ -270,6 +270,9 @@ export class SessionManager {
       createdAt: record?.createdAt ?? labels['kiln.created'] ?? '',
       ...(url ? { url } : {}),
       ...(recipe ? { recipe } : {}),
+      // Each agent gets a terminal tab in the window.
+      ...(record?.agent ? { agents: [record.agent] } : {}),
+      ...(record?.model ? { model: record.model } : {}),
       ...(problem ? { problem } : {}),
       containers: {
         ...(pod.recorder ? { recorder: pod.recorder.id } : {}),

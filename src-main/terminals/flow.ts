@@ -18,11 +18,14 @@ export interface FlowLimits {
   maxBatchBytes: number;
 }
 
+// Tabby pauses at ~500 KB; Kiln pauses sooner, because Ctrl-C during a flood answers only once
+// xterm has drawn what was already sent: 128 KB is ~0.1 s of drawing at the ~1 MB/s xterm
+// manages here, and the ack round trip on loopback costs far less than that.
 export const DEFAULT_FLOW: FlowLimits = {
-  highWater: 500 * 1024,
-  lowWater: 100 * 1024,
+  highWater: 128 * 1024,
+  lowWater: 32 * 1024,
   batchMs: 16,
-  maxBatchBytes: 256 * 1024,
+  maxBatchBytes: 64 * 1024,
 };
 
 export type Schedule = (fn: () => void, ms: number) => () => void;

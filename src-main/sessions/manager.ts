@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
-import { prepareSessionRecipe } from '../recipes/session-recipe';
+import { placeSessionRecipe, prepareSessionRecipe } from '../recipes/session-recipe';
 import { workspaceImageFor } from '../recipes/image';
 import type { BuildProgress } from '../engine/images';
 import { SessionStore, type SessionRecord } from './metadata';
@@ -121,11 +121,9 @@ export class SessionManager {
     };
     // Metadata first: a host process killed mid-create leaves a session `kiln rm` can find.
     this.store.write(record);
-    let placed: string[] = [];
     try {
       await this.docker.createVolume(stateVolumeSpec(record, this.spec));
       await this.startPod(record);
-      if (fromRecipe) placed = await fromRecipe.place(this.docker.getContainer(workspaceName(id)), chosen.endpoint);
     } catch (err) {
       // Nothing half-made stays: containers, volume, metadata (the workspace folder is the user's).
       await this.removePod(id).catch(() => undefined);
@@ -133,7 +131,7 @@ export class SessionManager {
       this.store.remove(id);
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }
-    return { ...(await this.get(id)), reused: false, model: record.model, notes: [...chosen.notes, ...(fromRecipe?.notes ?? []), ...placed] };
+    return { ...(await this.get(id)), reused: false, model: record.model, notes: [...chosen.notes, ...(fromRecipe?.notes ?? [])] };
   }
 
   async list(): Promise<SessionInfo[]> {
@@ -299,6 +297,8 @@ export class SessionManager {
     const spec = { ...this.spec, image: await workspaceImageFor(this.docker, record.recipe, this.spec.image) }; // a recipe's own image, when it has one
     const id = existing?.id ?? (await this.createOrAdopt(workspaceSpec(record, recorderId, spec))).id;
     if (!existing?.running) await this.docker.getContainer(id).start().catch(ignoreNotModified);
+    // A new container has an empty HOME: the recipe's roles go where each agent reads them.
+    if (!existing && record.recipe && record.endpoint) await placeSessionRecipe(this.docker.getContainer(id), { kilnHome: this.paths.home, hash: record.recipe, sessionEndpoint: record.endpoint });
   }
 
   /** Create a container; if another process created it first (409), use that one. */

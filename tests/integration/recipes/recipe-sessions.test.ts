@@ -158,6 +158,12 @@ describe('recipes reach running sessions from every source', () => {
     expect(s.notes?.join('\n')).toContain(tagCommit);
     expect(await startEventRecipe(s.id)).toBe(`recipe:${folderHash}`);
     expect(await cat(s.id, '~/.config/opencode/agent/planner.md')).toContain('PLANNER-ROLE-MARKER');
+    // A workspace container lost (as after a daemon restart) is recreated with the roles placed again.
+    const ws = (await k.containers(s.id)).find((c) => c.Labels['kiln.role'] === 'workspace')!;
+    await k.docker.getContainer(ws.Id).remove({ force: true });
+    const resumed = await k.json<Session>(['up', '--name', s.id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await cat(s.id, '~/.config/opencode/agent/planner.md')).toContain('PLANNER-ROLE-MARKER');
     await k.run(['rm', s.id]);
 
     const head = await k.json<{ card: Card }>(['recipe', 'import', `${daemon.url('recipes')}:sub/role-check`]);

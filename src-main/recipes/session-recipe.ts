@@ -64,6 +64,9 @@ export async function prepareSessionRecipe(source: string, opts: PrepareOptions)
   for (const a of check.recipe.agents) if (a.prompt) prompts[a.prompt] = await read(a.prompt);
   const agentsMd = check.files.includes(AGENTS_FILE) ? await read(AGENTS_FILE) : undefined;
 
+  // Said once at start (they depend only on the recipe); place() may run again on a recreated container.
+  notes.push(...placeRecipe({ recipe: check.recipe, prompts, ...(agentsMd !== undefined ? { agentsMd } : {}), sessionEndpoint: Object.values(endpoints)[0]!, endpoints }).notes);
+
   return {
     hash: check.hash,
     recipe: check.recipe,
@@ -77,4 +80,17 @@ export async function prepareSessionRecipe(source: string, opts: PrepareOptions)
       return placed.notes;
     },
   };
+}
+
+/**
+ * Places a session's recipe (from the library, by hash) in a workspace container that was just
+ * created — at session start, and again when a restart made the host recreate the container (its
+ * HOME is the container's own, so the roles must be written anew).
+ */
+export async function placeSessionRecipe(
+  container: Dockerode.Container,
+  opts: { kilnHome: string; hash: string; sessionEndpoint: Omit<AgentModelEndpoint, 'provider'>; detect?: () => Promise<HostOllama> },
+): Promise<void> {
+  const prepared = await prepareSessionRecipe(opts.hash, { kilnHome: opts.kilnHome, ...(opts.detect ? { detect: opts.detect } : {}) });
+  await prepared.place(container, { provider: 'openai-compatible', ...opts.sessionEndpoint });
 }

@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
-import { prepareSessionRecipe } from '../recipes/session-recipe';
+import { placeSessionRecipe, prepareSessionRecipe } from '../recipes/session-recipe';
 import { workspaceImageFor } from '../recipes/image';
 import type { BuildProgress } from '../engine/images';
 import { SessionStore, type SessionRecord } from './metadata';
@@ -140,12 +140,10 @@ export class SessionManager {
     };
     // Metadata first: a host process killed mid-create leaves a session `kiln rm` can find.
     this.store.write(record);
-    let placed: string[] = [];
     try {
       progress?.({ step: 'recorder', message: 'Starting the recorder', current: 3, total: 5 });
       await this.docker.createVolume(stateVolumeSpec(record, this.spec));
       await this.startPod(record, () => progress?.({ step: 'workspace container', message: 'Starting the workspace container', current: 4, total: 5 }));
-      if (fromRecipe) placed = await fromRecipe.place(this.docker.getContainer(workspaceName(id)), chosen.endpoint);
     } catch (err) {
       // Nothing half-made stays: containers, volume, metadata (the workspace folder is the user's).
       await this.removePod(id).catch(() => undefined);
@@ -154,7 +152,7 @@ export class SessionManager {
       throw new KilnFailure(this.explain(err, 'E_SESSION_START', `Session "${id}" could not start`));
     }
     progress?.({ step: 'ready', message: 'Ready', current: 5, total: 5 });
-    return { ...(await this.get(id)), reused: false, model: record.model, notes: [...chosen.notes, ...(fromRecipe?.notes ?? []), ...placed] };
+    return { ...(await this.get(id)), reused: false, model: record.model, notes: [...chosen.notes, ...(fromRecipe?.notes ?? [])] };
   }
 
   async list(): Promise<SessionInfo[]> {
@@ -333,6 +331,8 @@ export class SessionManager {
       const env = existing ? ((await container.inspect()).Config.Env ?? []) : (spec.Env ?? []);
       if (env.includes(MATCH_OWNER_ENV)) await waitForWorkspaceReady(this.docker, container);
     }
+    // A new container has an empty HOME: the recipe's roles go where each agent reads them.
+    if (!existing && record.recipe && record.endpoint) await placeSessionRecipe(this.docker.getContainer(id), { kilnHome: this.paths.home, hash: record.recipe, sessionEndpoint: record.endpoint });
   }
 
   /** Create a container; if another process created it first (409), use that one. */

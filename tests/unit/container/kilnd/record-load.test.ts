@@ -146,10 +146,13 @@ describe('the record under load', () => {
       `receipts settled ${Math.round(settleMs)} ms later; ${added.length} events added; slowest API answer ${Math.round(slowest)} ms`);
     expect(burst.code).toBe(0);
     expect(added.length).toBeLessThanOrEqual(100);
-    const changes = added.find((e) => tag(e, 't') === 'changes' && (body(e).total as number) >= 50_000)!;
-    expect(changes).toBeDefined();
-    expect(body(changes).total).toBe(50_000);
-    expect(tag(changes, 'x')).toMatch(/^[0-9a-f]{64}$/); // the full list is in a blob
+    // One changes receipt for the command, unless it outlived the watcher's hold-back (30 s, on a
+    // loaded machine) and the watcher recorded part of it first: either way a handful.
+    const changes = added.filter((e) => tag(e, 't') === 'changes');
+    expect(changes.reduce((n, e) => n + (body(e).total as number), 0)).toBe(50_000);
+    const biggest = changes.reduce((a, b) => ((body(a).total as number) >= (body(b).total as number) ? a : b));
+    expect(tag(biggest, 'x')).toMatch(/^[0-9a-f]{64}$/); // the full list is in a blob
+    expect((body(biggest).files as unknown[]).length).toBeLessThan(body(biggest).total as number);
 
     const after = hashTree(`${k.workspace}/burst`);
     expect(after.size).toBe(50_000);

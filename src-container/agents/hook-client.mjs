@@ -41,7 +41,7 @@ function noteUnprotected(phase, text) {
 
 /** Hands over the list of calls that ran while the recorder was unreachable, then empties it. */
 async function handOver() {
-  let text = '';
+  let text;
   try {
     text = fs.readFileSync(LIST, 'utf8');
   } catch {

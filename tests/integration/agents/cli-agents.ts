@@ -48,6 +48,7 @@ export async function podWithAgent(agent: InstallableAgent, prefix: string): Pro
  * README.md. Returns the tool receipt's content for agent-specific checks.
  */
 export async function expectCheckpointedWrite(pod: TestPod, agent: string, file: string): Promise<Record<string, unknown>> {
+  expect((await pod.api('GET', '/api/settled')).status).toBe(200); // receipts follow the hooks' answers
   const events = bySeq(await pod.events());
   const cpIdx = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool');
   expect(cpIdx, 'a pre-tool checkpoint').toBeGreaterThan(0);
@@ -56,9 +57,9 @@ export async function expectCheckpointedWrite(pod: TestPod, agent: string, file:
   expect(toolIdx, 'a tool receipt after the checkpoint').toBeGreaterThan(cpIdx);
   const tool = content(events[toolIdx]!);
   expect(tool.checkpoint).toBe(tag(checkpoint, 'r'));
-  const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === file);
-  expect(fileIdx, 'a file receipt after the tool receipt').toBeGreaterThan(toolIdx);
-  expect(content(events[fileIdx]!).change).toBe('added');
+  const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'changes' && ((content(e).files ?? []) as { path: string }[]).some((f) => f.path === file));
+  expect(fileIdx, 'a changes receipt after the tool receipt').toBeGreaterThan(toolIdx);
+  expect((content(events[fileIdx]!).files as { path: string; change: string }[]).find((f) => f.path === file)!.change).toBe('added');
   // The agent's own hooks recorded its tools; the shell hook stood down (no double receipts).
   expect(events.filter((e) => e.kind === 4601 && tag(e, 't') === 'command')).toEqual([]);
 

@@ -50,6 +50,7 @@ describe('OpenCode in a pod', () => {
     expect(JSON.stringify((main[0]!.body as { tools?: unknown }).tools)).toContain('"write"');
     expect(server.remaining()).toBe(0);
 
+    expect((await pod.api('GET', '/api/settled')).status).toBe(200); // receipts follow the hooks' answers
     const events = bySeq(await pod.events());
     const cpIdx = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool');
     expect(cpIdx).toBeGreaterThan(0);
@@ -59,9 +60,9 @@ describe('OpenCode in a pod', () => {
     const tool = content(events[toolIdx]!);
     expect(tool).toMatchObject({ agent: 'opencode', tool: 'write', ok: true, checkpoint: tag(checkpoint, 'r') });
     expect(tool.input).toMatchObject({ filePath: '/workspace/hello.txt' });
-    const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === 'hello.txt');
+    const fileIdx = events.findIndex((e, i) => i > toolIdx && e.kind === 4601 && tag(e, 't') === 'changes' && ((content(e).files ?? []) as { path: string }[]).some((f) => f.path === 'hello.txt'));
     expect(fileIdx).toBeGreaterThan(toolIdx);
-    expect(content(events[fileIdx]!).change).toBe('added');
+    expect((content(events[fileIdx]!).files as { path: string; change: string }[]).find((f) => f.path === 'hello.txt')!.change).toBe('added');
 
     // The conversation is on the timeline too: the prompt and the final answer.
     const messages = events.filter((e) => e.kind === 4601 && tag(e, 't') === 'message').map((e) => content(e));
@@ -96,9 +97,10 @@ describe('OpenCode in a pod', () => {
       // The keys really went into files and through a command…
       expect(fs.readFileSync(path.join(pod.workspace, 'keys.txt'), 'utf8')).toBe(`${SHAPED_KEY} ${PLAIN_KEY}\n`);
       expect(fs.readFileSync(path.join(pod.workspace, 'keys2.txt'), 'utf8')).toContain(SHAPED_KEY);
+      expect((await pod.api('GET', '/api/settled')).status).toBe(200);
       const events = bySeq(await pod.events());
       expect(events.some((e) => e.kind === 4601 && tag(e, 't') === 'tool' && content(e).tool === 'bash')).toBe(true);
-      expect(events.some((e) => e.kind === 4601 && tag(e, 't') === 'file' && content(e).path === 'keys2.txt')).toBe(true);
+      expect(events.some((e) => e.kind === 4601 && tag(e, 't') === 'changes' && ((content(e).files ?? []) as { path: string }[]).some((f) => f.path === 'keys2.txt'))).toBe(true);
       // …and into no event.
       const all = JSON.stringify(events);
       expect(all).not.toContain(SHAPED_KEY);

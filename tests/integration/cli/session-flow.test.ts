@@ -64,10 +64,10 @@ describe('kiln CLI: a session from up to rm', () => {
     const events = await eventually(async () => {
       const r = await k.json<Ev[]>(['timeline', name]);
       expect(r.code, r.stderr).toBe(0);
-      return r.data.some((e) => e.kind === 4601 && tag(e, 't') === 'file' && body(e).path === 'a.txt') ? r.data : undefined;
+      return r.data.some((e) => e.kind === 4601 && tag(e, 't') === 'changes' && ((body(e).files ?? []) as { path: string }[]).some((f) => f.path === 'a.txt')) ? r.data : undefined;
     });
     const command = events.findIndex((e) => e.kind === 4601 && tag(e, 't') === 'command' && body(e).command === 'echo hi > a.txt');
-    const file = events.findIndex((e) => e.kind === 4601 && tag(e, 't') === 'file' && body(e).path === 'a.txt');
+    const file = events.findIndex((e) => e.kind === 4601 && tag(e, 't') === 'changes' && ((body(e).files ?? []) as { path: string }[]).some((f) => f.path === 'a.txt'));
     const checkpointBefore = events.slice(0, command).map((e) => e.kind).lastIndexOf(4602);
     expect(command).toBeGreaterThan(0);
     expect(checkpointBefore).toBeGreaterThanOrEqual(0);

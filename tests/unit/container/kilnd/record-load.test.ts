@@ -107,6 +107,8 @@ describe('the record under load', () => {
     expect(body(err).what).toContain('echo "two\nlines" > away2.txt; exit 3');
     // Recorded before the checkpoint of the command that found the recorder back.
     const back = evs.findIndex((e) => tag(e, 't') === 'command' && body(e).command === 'echo back > back.txt');
+    const commands = evs.filter((e) => tag(e, 't') === 'command').map((e) => body(e).command);
+    expect(back, `command receipts: ${JSON.stringify(commands)}; list: ${JSON.stringify(fs.readFileSync(k.unprotectedFile, 'utf8'))}`).toBeGreaterThan(0);
     expect(evs.indexOf(err)).toBeLessThan(back);
     expect(fs.readFileSync(k.unprotectedFile, 'utf8')).toBe('');
     expect(verifyChain(evs).valid).toBe(true);
@@ -146,10 +148,13 @@ describe('the record under load', () => {
       `receipts settled ${Math.round(settleMs)} ms later; ${added.length} events added; slowest API answer ${Math.round(slowest)} ms`);
     expect(burst.code).toBe(0);
     expect(added.length).toBeLessThanOrEqual(100);
-    const changes = added.find((e) => tag(e, 't') === 'changes' && (body(e).total as number) >= 50_000)!;
-    expect(changes).toBeDefined();
-    expect(body(changes).total).toBe(50_000);
-    expect(tag(changes, 'x')).toMatch(/^[0-9a-f]{64}$/); // the full list is in a blob
+    // One changes receipt for the command, unless it outlived the watcher's hold-back (30 s, on a
+    // loaded machine) and the watcher recorded part of it first: either way a handful.
+    const changes = added.filter((e) => tag(e, 't') === 'changes');
+    expect(changes.reduce((n, e) => n + (body(e).total as number), 0)).toBe(50_000);
+    const biggest = changes.reduce((a, b) => ((body(a).total as number) >= (body(b).total as number) ? a : b));
+    expect(tag(biggest, 'x')).toMatch(/^[0-9a-f]{64}$/); // the full list is in a blob
+    expect((body(biggest).files as unknown[]).length).toBeLessThan(body(biggest).total as number);
 
     const after = hashTree(`${k.workspace}/burst`);
     expect(after.size).toBe(50_000);
@@ -159,8 +164,9 @@ describe('the record under load', () => {
     await undo(k, u.before);
     expect(sameTree(hashTree(`${k.workspace}/burst`), after)).toEqual([]);
     fs.rmSync(`${k.workspace}/burst`, { recursive: true, force: true });
-  }, 240_000);
+  }, 900_000);
 
+  // 50 rounds (KILN_STRESS_ROUNDS to change it): about 1.5 s a round on a quiet 2-core machine.
   it('50 rounds of undo and redo of 1,000 same-size rewrites restore every file exactly', async () => {
     // Each round rewrites all 1,000 files with content of the same size, within the same second
     // (the stat cache's hard case), checkpoints, undoes to the round before and redoes.
@@ -176,7 +182,9 @@ describe('the record under load', () => {
     };
     let previous = await version(0);
     const t0 = performance.now();
-    for (let v = 1; v <= 50; v++) {
+    const rounds = Number(process.env.KILN_STRESS_ROUNDS ?? 50);
+    for (let v = 1; v <= rounds; v++) {
+      if (v % 10 === 0) console.log(`undo/redo stress: round ${v} after ${Math.round(performance.now() - t0)} ms`);
       const current = await version(v);
       await undo(k, previous);
       expect(sameTree(hashTree(dir), expected(v - 1)), `undo, round ${v}`).toEqual([]);
@@ -184,6 +192,6 @@ describe('the record under load', () => {
       expect(sameTree(hashTree(dir), expected(v)), `redo, round ${v}`).toEqual([]);
       previous = current;
     }
-    console.log(`50 undo/redo rounds of ${N} files: ${Math.round(performance.now() - t0)} ms`);
-  }, 900_000);
+    console.log(`${rounds} undo/redo rounds of ${N} files: ${Math.round(performance.now() - t0)} ms`);
+  }, 1_800_000);
 });

@@ -40,7 +40,7 @@ export function App() {
       <ConnectionBanner />
       {step === 'loading' ? (
         <Loading />
-      ) : step !== 'done' ? (
+      ) : step !== 'done' && !(step === 'session' && page === 'gallery') ? (
         <FirstRun step={step} />
       ) : (
         <div className="shell">

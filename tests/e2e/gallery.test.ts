@@ -5,7 +5,8 @@
 //   gallery shows its card with its lineage (parent = the built-in build-anything) → a malformed
 //   recipe dropped shows its problems next to its file and adds no card → Start → the session
 //   runs it: its start event carries the recipe hash (`kiln timeline <id> --json`).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
@@ -172,5 +173,24 @@ describe('the gallery: drop a recipe, see its lineage, start it', () => {
     await page.getByRole('button', { name: 'Recipes' }).click();
     await page.getByRole('article', { name: 'careful-builder' }).first().waitFor();
     await shot('gallery-after-save');
+
+    // The import button's folder input (webkitdirectory), handed a real folder on disk.
+    const folder = join(mkdtempSync(join(tmpdir(), 'kiln-e2e-recipe-')), 'quiet-builder');
+    mkdirSync(join(folder, 'roles'), { recursive: true });
+    writeFileSync(join(folder, 'recipe.json'), JSON.stringify({ ...recipe, name: 'quiet-builder', description: 'Builds without chatter.' }));
+    writeFileSync(join(folder, 'roles', 'builder.md'), 'You build quietly.\n');
+    await page.getByLabel('Recipe folder').setInputFiles(folder);
+    await page.getByRole('article', { name: 'quiet-builder' }).waitFor({ timeout: 30_000 });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await shot('folder-input-dark');
+
+    // A kiln:// link on the page address that cannot be opened: its sentence, no card, no start.
+    const origin = new URL(kiln.url).origin;
+    await page.goto(`${origin}/?link=${encodeURIComponent('kiln://recipe?url=ftp://nowhere.invalid/x')}`);
+    await page.getByRole('heading', { name: 'Recipes' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('alert').first().waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => location.search)).toBe('');
+    await shot('bad-link');
+    expect((JSON.parse(kiln.cli(['ls', '--json']).stdout) as unknown[]).length).toBe(1);
   }
 });

@@ -144,6 +144,17 @@ describe('the gallery: drop a recipe, see its lineage, start it', () => {
     expect(await cards.count()).toBe(before);
     await shot('malformed');
 
+    // Fork the dropped recipe: a new folder, parent = its hash, shown with its lineage.
+    await card.getByRole('button', { name: 'Fork careful-builder' }).click();
+    const fork = page.getByRole('dialog', { name: 'Fork careful-builder' });
+    await fork.getByRole('textbox', { name: 'Name' }).fill('careful-fork');
+    await fork.getByRole('textbox', { name: 'Folder' }).fill(join(kiln.home, 'forks', 'careful-fork'));
+    await fork.getByRole('button', { name: 'Fork' }).click();
+    const forked = page.getByRole('article', { name: 'careful-fork' });
+    await forked.waitFor({ timeout: 30_000 });
+    await expect.poll(() => forked.textContent()).toContain('forked from careful-builder');
+    await shot('forked');
+
     // Start the dropped recipe: the session opens, its start event carries the recipe hash.
     const hash = (await card.locator('code[title^="sha256:"]').getAttribute('title'))!;
     await card.getByRole('button', { name: 'Start careful-builder' }).click();

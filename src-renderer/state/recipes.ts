@@ -90,7 +90,7 @@ export const useRecipes = create<RecipesState>((set, get) => ({
     try {
       const r = await bridge.call('recipes.fork', { source: hash, dir, ...(name ? { name } : {}) });
       await get().load();
-      set({ focus: r.hash });
+      set({ focus: r.hash, outcome: null });
       return true;
     } catch (err) {
       set({ error: asKilnError(err) });

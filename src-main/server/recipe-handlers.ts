@@ -1,6 +1,7 @@
 // The recipes.* operations of the bridge contract, answered by RecipeService (spread into
 // createHandlers). Dropped files arrive as base64 and are checked with a folder's limits before
 // anything is kept; a session start goes through SessionManager.create like `kiln up --recipe`.
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pushMessage, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import type { RecipeFile, RecipeHash } from '../../src-shared/recipe/hash';
@@ -23,6 +24,9 @@ const decode = (source: string | { files: { path: string; content: string }[]; n
  * `paths` says where recipes live (KILN_HOME) without an engine; `sessions` is asked only to start
  * one, so the gallery works while no engine answers (web mode's first run).
  */
+/** The window offers "~/Kiln/recipes/<name>"; without this it became a folder named "~" under the cwd. */
+const expandHome = (dir: string): string => (dir === '~' ? homedir() : dir.startsWith('~/') ? join(homedir(), dir.slice(2)) : dir);
+
 export function recipeHandlers(
   deps: { paths: () => KilnPaths; sessions: () => Promise<Pick<AppServices, 'sessions'>['sessions']>; push?: (msg: WireMessage) => void },
   builtinDir = join(REPO_ROOT, 'resources', 'recipes'),
@@ -41,8 +45,8 @@ export function recipeHandlers(
       return typeof input === 'string' ? service().importPath(input) : service().import(input);
     },
     'recipes.validate': ({ source }) => service().validate(decode(source)),
-    'recipes.save': ({ session, dir }) => service().save(session, dir),
-    'recipes.fork': ({ source, dir, name }) => service().fork(source, dir, name ? { name } : {}),
+    'recipes.save': ({ session, dir }) => service().save(session, expandHome(dir)),
+    'recipes.fork': ({ source, dir, name }) => service().fork(source, expandHome(dir), name ? { name } : {}),
     // A recipe with a Dockerfile builds its image first: its steps go out on `progress` under `task`.
     'recipes.start': async ({ recipe, name, workspace, task }) =>
       (await deps.sessions()).create({

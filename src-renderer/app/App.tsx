@@ -1,11 +1,15 @@
 // The window: a connection banner, then first run until there is a session, then the sidebar
 // with the selected session (or settings).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useApp } from '../state/app';
 import { useSessions } from '../state/sessions';
 import { useSettings } from '../state/settings';
 import { ErrorNotice } from '../views/common/ErrorNotice';
 import { FirstRun, useFirstRunStep } from '../views/first-run/FirstRun';
+import { DropHint } from '../views/gallery/DropHint';
+import { GalleryView } from '../views/gallery/GalleryView';
+import { useRecipeDrop, useRecipeLinks } from '../views/gallery/hooks';
+import { RecipeNotes } from '../views/gallery/RecipeNotes';
 import { SessionView } from '../views/session/SessionView';
 import { Sidebar, type Page } from '../views/sessions/Sidebar';
 import { SettingsView } from '../views/settings/SettingsView';
@@ -17,6 +21,9 @@ export function App() {
   const selected = useSessions((s) => s.selected);
   const step = useFirstRunStep(list.length, loaded);
   const [page, setPage] = useState<Page>('session');
+  const toGallery = useCallback(() => setPage('gallery'), []);
+  const dragging = useRecipeDrop(toGallery);
+  useRecipeLinks(toGallery);
 
   useEffect(() => {
     if (connection === 'no-token' || connection === 'stale-token') return;
@@ -33,13 +40,15 @@ export function App() {
       <ConnectionBanner />
       {step === 'loading' ? (
         <Loading />
-      ) : step !== 'done' ? (
+      ) : step !== 'done' && !(step === 'session' && page === 'gallery') ? (
         <FirstRun step={step} />
       ) : (
         <div className="shell">
           <Sidebar page={page} onPage={setPage} />
           {page === 'settings' ? (
             <SettingsView />
+          ) : page === 'gallery' ? (
+            <GalleryView onStarted={() => setPage('session')} />
           ) : session ? (
             <SessionView key={session.id} session={session} />
           ) : (
@@ -51,6 +60,8 @@ export function App() {
         </div>
       )}
       {step !== 'loading' && <GlobalError />}
+      <RecipeNotes />
+      {dragging && <DropHint />}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { shortPath } from '../sessions/Sidebar';
 import { Terminals } from './Terminals';
 import { Timeline } from './timeline/Timeline';
+import { SaveRecipeButton } from '../gallery/SaveRecipe';
 
 export function SessionView({ session }: { session: SessionSummary }) {
   const open = useTimeline((s) => s.open);
@@ -54,6 +55,7 @@ function SessionHeader({ session }: { session: SessionSummary }) {
         </span>
       </div>
       <div className="session-actions">
+        <SaveRecipeButton session={session.id} name={session.name} />
         {session.state === 'running' || session.state === 'starting' ? (
           <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void stop(session.id)}>
             Stop

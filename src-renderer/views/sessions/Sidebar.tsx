@@ -1,12 +1,12 @@
 // The sessions sidebar: every session with its state, workspace, recipe and agents; new session;
-// Up/Down move between sessions. The gallery (recipes) joins the nav below when it lands.
+// Up/Down move between sessions; Recipes (the gallery) and Settings below.
 import { useRef, useState } from 'react';
 import type { SessionSummary } from '../../../src-shared/api/contract';
 import { useSessions } from '../../state/sessions';
 import { titleOf } from '../../state/terminals';
 import { NewSessionDialog } from './NewSessionDialog';
 
-export type Page = 'session' | 'settings';
+export type Page = 'session' | 'settings' | 'gallery';
 
 export function Sidebar({ page, onPage }: { page: Page; onPage(p: Page): void }) {
   const list = useSessions((s) => s.list);
@@ -47,8 +47,10 @@ export function Sidebar({ page, onPage }: { page: Page; onPage(p: Page): void })
           ))}
         </ul>
       )}
-      {/* Slot: the recipe gallery's nav entry goes here. */}
       <nav className="sidebar-foot" aria-label="App">
+        <button type="button" className={`nav-item${page === 'gallery' ? ' current' : ''}`} aria-current={page === 'gallery' ? 'page' : undefined} onClick={() => onPage('gallery')}>
+          Recipes
+        </button>
         <button type="button" className={`nav-item${page === 'settings' ? ' current' : ''}`} aria-current={page === 'settings' ? 'page' : undefined} onClick={() => onPage('settings')}>
           Settings
         </button>

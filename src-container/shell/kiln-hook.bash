@@ -17,6 +17,9 @@
 
 [ -n "${KILN_RECORDER_URL:-}" ] && [ -n "${KILN_HOOK_TOKEN:-}" ] || return 0 2>/dev/null || exit 0
 [ -z "${KILN_HOOK_ACTIVE:-}" ] || return 0 2>/dev/null || exit 0
+# The container's own start (user matching, before the recorder may answer) is Kiln's, not an
+# agent's: recording it would only list it as "ran without a checkpoint".
+[ "$0" != /usr/local/bin/kiln-entrypoint ] || return 0 2>/dev/null || exit 0
 
 __kiln_hp=${KILN_RECORDER_URL#*://}
 __kiln_hp=${__kiln_hp%%/*}

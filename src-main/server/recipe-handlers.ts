@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Handlers } from '../../src-shared/api/rpc';
 import type { RecipeFile, RecipeHash } from '../../src-shared/recipe/hash';
 import { RecipeService } from '../recipes/service';
-import { REPO_ROOT, type AppServices } from '../services';
+import { REPO_ROOT, type SessionsService } from '../services';
 import type { KilnPaths } from '../sessions/paths';
 
 const decode = (source: string | { files: { path: string; content: string }[]; name?: string }) =>
@@ -24,7 +24,7 @@ const decode = (source: string | { files: { path: string; content: string }[]; n
  * one, so the gallery works while no engine answers (web mode's first run).
  */
 export function recipeHandlers(
-  deps: { paths: () => KilnPaths; sessions: () => Promise<Pick<AppServices, 'sessions'>['sessions']> },
+  deps: { paths: () => KilnPaths; sessions: () => Promise<SessionsService> },
   builtinDir = join(REPO_ROOT, 'resources', 'recipes'),
 ): Handlers {
   let made: { home: string; service: RecipeService } | undefined;

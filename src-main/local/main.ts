@@ -4,7 +4,8 @@
 // publishes it on 127.0.0.1 only), with the same token, Host and Origin checks as `kiln web`.
 // Prints one line with the URL and this start's token.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toKilnError } from '../../src-shared/errors';
 import { createHandlers } from '../server/handlers';
 import { createWindowHost } from '../server/window-host';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const persistent = isPersistent(stateDir);
   const holder = { discover: async () => ({ ok: true as const }), get: async () => services, current: () => services };
   const host = createWindowHost(holder, { env });
-  const rendererDir = [join(import.meta.dirname ?? '.', 'renderer'), '/opt/kiln/renderer'].find((d) => existsSync(join(d, 'index.html'))) ?? '/opt/kiln/renderer';
+  const rendererDir = [join(dirname(fileURLToPath(import.meta.url)), 'renderer'), '/opt/kiln/renderer'].find((d) => existsSync(join(d, 'index.html'))) ?? '/opt/kiln/renderer';
   const server = await startWebServer({
     port,
     bind: env.KILN_WEB_BIND || '0.0.0.0',

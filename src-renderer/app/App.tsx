@@ -5,6 +5,7 @@ import { useApp } from '../state/app';
 import { useSessions } from '../state/sessions';
 import { useSettings } from '../state/settings';
 import { ErrorNotice } from '../views/common/ErrorNotice';
+import { RecordBanner } from './RecordBanner';
 import { FirstRun, useFirstRunStep } from '../views/first-run/FirstRun';
 import { SessionView } from '../views/session/SessionView';
 import { Sidebar, type Page } from '../views/sessions/Sidebar';
@@ -31,6 +32,7 @@ export function App() {
   return (
     <div className="app">
       <ConnectionBanner />
+      <RecordBanner />
       {step === 'loading' ? (
         <Loading />
       ) : step !== 'done' ? (

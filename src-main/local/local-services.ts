@@ -11,6 +11,7 @@ import type { ImagesService, SessionsService, TerminalsService, WindowServices }
 import type { CreatedSession, SessionInfo } from '../sessions';
 import { sessionModel, type SessionModel } from '../sessions/model-endpoint';
 import { kilnPaths } from '../sessions/paths';
+import type { SecretStore } from '../settings/secret-store';
 import { agentEnv } from '../sessions/pod-spec';
 import { TimelineClient } from '../timeline';
 import { openLocalTerminal } from './local-terminal';
@@ -25,6 +26,31 @@ export interface LocalServicesOptions {
   workspace?: string;
   /** /etc/passwd, to find the agent user's current uid (the entrypoint may have changed it). */
   passwd?: string;
+  /** Keys entered in the window's settings: they reach the agents' terminals as their variables. */
+  secrets?: SecretStore;
+}
+
+/** The variable each provider's key lives in, as the agents read it. */
+export const PROVIDER_KEY_VARS: Record<string, string> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  google: 'GEMINI_API_KEY',
+  openrouter: 'OPENROUTER_API_KEY',
+};
+
+/** Keys from `docker run -e` first (read-only here), then the ones kept from the window. */
+export function envSecretStore(env: NodeJS.ProcessEnv, kept: SecretStore): SecretStore {
+  const fromEnv = (provider: string) => {
+    const name = PROVIDER_KEY_VARS[provider];
+    return name ? env[name] || undefined : undefined;
+  };
+  return {
+    list: () => [...new Set([...Object.keys(PROVIDER_KEY_VARS).filter((p) => fromEnv(p)), ...kept.list()])],
+    has: (p) => fromEnv(p) !== undefined || kept.has(p),
+    get: (p) => fromEnv(p) ?? kept.get(p),
+    set: (p, k) => kept.set(p, k),
+    clear: (p) => kept.clear(p),
+  };
 }
 
 const oneSession = (what: string) =>
@@ -123,7 +149,11 @@ export function localServices(opts: LocalServicesOptions = {}): WindowServices {
       const chosen = await model;
       const passwd = opts.passwd ?? readFileSync('/etc/passwd', 'utf8');
       const agent = userIds(passwd, 'agent');
-      const keys = Object.fromEntries(CLOUD_KEY_VARS.filter((k) => env[k]).map((k) => [k, env[k]!]));
+      const keys: Record<string, string> = Object.fromEntries(CLOUD_KEY_VARS.filter((k) => env[k]).map((k) => [k, env[k]!]));
+      for (const [provider, name] of Object.entries(PROVIDER_KEY_VARS)) {
+        const kept = opts.secrets?.get(provider);
+        if (kept && !keys[name]) keys[name] = kept;
+      }
       const agentVars = chosen
         ? Object.fromEntries(agentEnv({ agent: 'opencode', endpoint: chosen.endpoint } as unknown as Parameters<typeof agentEnv>[0]).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
         : {};

@@ -10,7 +10,9 @@ import { toKilnError } from '../../src-shared/errors';
 import { createHandlers } from '../server/handlers';
 import { createWindowHost } from '../server/window-host';
 import { startWebServer } from '../server/web-server';
-import { containerOllamaHost, localServices } from './local-services';
+import { kilnPaths } from '../sessions/paths';
+import { FileSecretStore } from '../settings/file-secret-store';
+import { containerOllamaHost, envSecretStore, localServices } from './local-services';
 import { isPersistent } from './persistence';
 
 const env = process.env;
@@ -20,12 +22,13 @@ const port = Number(env.KILN_WEB_PORT || 7777);
 const stateDir = env.KILN_STATE_ROOT || '/var/lib/kiln';
 
 async function main(): Promise<void> {
-  const services = localServices({ env });
+  const secrets = envSecretStore(env, new FileSecretStore(kilnPaths(env).home));
+  const services = localServices({ env, secrets });
   // The session token stays in this process only (and kilnd's): never in a child's environment.
   delete env.KILN_SESSION_TOKEN;
   const persistent = isPersistent(stateDir);
   const holder = { discover: async () => ({ ok: true as const }), get: async () => services, current: () => services };
-  const host = createWindowHost(holder, { env });
+  const host = createWindowHost(holder, { env, secrets });
   const rendererDir = [join(dirname(fileURLToPath(import.meta.url)), 'renderer'), '/opt/kiln/renderer'].find((d) => existsSync(join(d, 'index.html'))) ?? '/opt/kiln/renderer';
   const server = await startWebServer({
     port,

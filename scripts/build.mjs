@@ -204,6 +204,8 @@ export async function buildAllInOne() {
       ].join(' '),
     },
     external: ['node-pty', 'electron'],
+    // jsonc-parser's UMD main requires its parts at run time; its ES build bundles whole.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     plugins: [lazyModules, nativeAddons],
     outExtension: { '.js': '.mjs' },
     sourcemap: 'linked',

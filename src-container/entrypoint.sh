@@ -60,6 +60,9 @@ start_all_in_one() {
   : "${KILN_HOOK_TOKEN:=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
   : "${KILN_SESSION_ID:=workspace}"
   export KILN_SESSION_TOKEN KILN_HOOK_TOKEN KILN_SESSION_ID
+  # The agent writes your folder as you do: it takes the folder's owner (-e KILN_MATCH_WORKSPACE_OWNER=0 keeps uid 1001).
+  : "${KILN_MATCH_WORKSPACE_OWNER:=1}"
+  export KILN_MATCH_WORKSPACE_OWNER
   match_workspace_owner
   # The recorder as user kiln, with only the capabilities a pod's recorder has (write and chown
   # the agent's files on undo), listening inside the container only; its state outlives it on

@@ -130,7 +130,8 @@ export function allInOneMode(): Mode & { current?: AllInOne } {
         log: () => mode.current?.log() ?? '',
         async stop() {
           mode.current?.remove();
-          docker(['volume', 'rm', '-f', volume]);
+          // --rm removes the container a moment after it stops; the volume is free only then.
+          for (let i = 0; i < 50 && docker(['volume', 'rm', '-f', volume]).code !== 0; i++) await new Promise((r) => setTimeout(r, 200));
           rmSync(workspace, { recursive: true, force: true });
         },
       };

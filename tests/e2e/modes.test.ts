@@ -141,13 +141,19 @@ describe.each(MODES.map((mode) => [mode.name, mode] as const))('the window, %s m
     const group = echoGroup(page);
     await until('the old command in the timeline', async () => (await group.count()) > 0 || undefined, 30_000);
     await shot('timeline-back');
-    const file = join(run.workspace, 'a.txt');
-    expect(existsSync(file)).toBe(true);
-    await group.getByRole('button', { name: 'Undo to here' }).click();
+    expect(existsSync(join(run.workspace, 'a.txt'))).toBe(true);
+    // Undo works in the new container: a new command, its receipts, undone from the timeline.
+    await page.keyboard.type('echo again > b.txt');
+    await page.keyboard.press('Enter');
+    const file = join(run.workspace, 'b.txt');
+    const next = page.getByRole('feed', { name: 'Timeline receipts' }).getByRole('article').filter({ hasText: 'echo again > b.txt' });
+    await until('the new command group with its diff', async () => (await next.getByLabel('Changes to b.txt').count()) > 0 || undefined, 30_000);
+    await next.getByRole('button', { name: 'Undo to here' }).click();
     const dialog = page.getByRole('dialog');
-    await until('the dialog to list a.txt', async () => (await dialog.textContent())?.includes('a.txt') || undefined, 10_000);
+    await until('the dialog to list b.txt', async () => (await dialog.textContent())?.includes('b.txt') || undefined, 10_000);
     await dialog.getByRole('button', { name: 'Undo', exact: true }).click();
-    await until('a.txt to go after the restart', () => !existsSync(file) || undefined, 15_000);
+    await until('b.txt to go after the restart', () => !existsSync(file) || undefined, 15_000);
+    expect(existsSync(join(run.workspace, 'a.txt'))).toBe(true); // only what came after that checkpoint moved
     await shot('undone-after-restart');
   });
 

@@ -8,3 +8,5 @@ export const OPTIONAL_NATIVE: string[];
 export function buildElectron(opts?: { outDir?: string; rendererDir?: string }): Promise<{ dir: string; renderer: boolean }>;
 /** The esbuild plugin that stubs optional native speed-ups and leaves any other .node require external. */
 export const nativeAddons: import('esbuild').Plugin;
+/** Bundles the all-in-one container's window server into out/aio/server.mjs; resolves its path. */
+export function buildAllInOne(): Promise<string>;

@@ -5,7 +5,8 @@
 //   out/cli/kiln.mjs      the `kiln` command (bin/kiln.mjs runs it while it is newer than its
 //                         sources; out/cli/inputs.json lists them), npm packages bundled in
 //   out/app/              the desktop app electron-builder packs (buildElectron, below)
-// Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--electron]   (no flag: everything)
+//   out/aio/server.mjs    the all-in-one container's window server (buildAllInOne)
+// Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--aio] [--electron]   (no flag: everything)
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -202,9 +203,45 @@ export async function buildElectron({ outDir = APP_DIR, rendererDir = path.join(
   return { dir: outDir, renderer };
 }
 
+/**
+ * The host core for the all-in-one container: out/aio/server.mjs (src-main/local/main.ts, the
+ * window's server on the local Engine), npm packages bundled in like the CLI. node-pty is loaded
+ * at run time from the image's node_modules (a native module built inside the image).
+ */
+export async function buildAllInOne() {
+  const outdir = path.join(root, 'out/aio');
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { server: path.join(root, 'src-main/local/main.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: {
+      js: [
+        "import { createRequire as __kilnRequire } from 'node:module';",
+        "import { fileURLToPath as __kilnPath } from 'node:url';",
+        'const require = __kilnRequire(import.meta.url);',
+        'const __filename = __kilnPath(import.meta.url);',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      ].join(' '),
+    },
+    external: ['node-pty', 'electron'],
+    // jsonc-parser's UMD main requires its parts at run time; its ES build bundles whole.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    plugins: [lazyModules, nativeAddons],
+    outExtension: { '.js': '.mjs' },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'server.mjs');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const flags = new Set(process.argv.slice(2));
-  const all = !['--kilnd', '--cli', '--renderer', '--electron'].some((f) => flags.has(f));
+  const all = !['--kilnd', '--cli', '--renderer', '--electron', '--aio'].some((f) => flags.has(f));
   if (all || flags.has('--kilnd')) {
     const t0 = Date.now();
     await buildKilnd();
@@ -219,6 +256,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const t0 = Date.now();
     await buildCli();
     console.log(`built out/cli in ${Date.now() - t0} ms`);
+  }
+  if (all || flags.has('--aio')) {
+    const t0 = Date.now();
+    await buildAllInOne();
+    console.log(`built out/aio in ${Date.now() - t0} ms`);
   }
   // The desktop app last: it copies the renderer's build.
   if (all || flags.has('--electron')) {

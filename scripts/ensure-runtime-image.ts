@@ -44,10 +44,11 @@ function progressPrinter(say: (line: string) => void): { onProgress: (p: BuildPr
 
 /** Returns the tag of an up-to-date runtime image, building what is needed. */
 export async function ensureDevRuntimeImage(say: (line: string) => void, docker = new Dockerode()): Promise<string> {
-  // The image carries the kilnd bundle: rebuild it first so the image matches the sources.
+  // The image carries the kilnd bundle and the all-in-one window (its server bundle and the
+  // renderer's build): rebuild them first so the image matches the sources.
   if (existsSync(join(root, 'src-container', 'kilnd', 'main.ts'))) {
-    const res = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--kilnd'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (res.status !== 0) throw new Error('bundling kilnd (node scripts/build.mjs --kilnd) failed; its message is above.');
+    const res = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--kilnd', '--aio', '--renderer'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (res.status !== 0) throw new Error('bundling kilnd and the all-in-one window (node scripts/build.mjs --kilnd --aio --renderer) failed; its message is above.');
   }
   const started = Date.now();
   const printer = progressPrinter(say);

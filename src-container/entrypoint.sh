@@ -48,23 +48,48 @@ start_workspace() {
 }
 
 start_all_in_one() {
-  # One container, recorder and agents together (`docker run` without the desktop app).
-  # Integrity is weaker: the agent user has sudo and could reach the recorder's files.
+  # One container, recorder and agents together, the window on port 7777 (`docker run` without
+  # the desktop app; README "All-in-one"). Integrity is weaker than a pod: the agent has sudo in
+  # the same container as the recorder, so it could reach the record.
+  local root=/var/lib/kiln
+  # A fresh named volume gets these from the image; a bind mount or an old volume may not have them.
+  install -d -m 0755 "$root"
+  install -d -m 0700 -o kiln -g kiln "$root/recorder"
+  install -d -m 0700 "$root/host"
   : "${KILN_SESSION_TOKEN:=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
   : "${KILN_HOOK_TOKEN:=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
-  export KILN_SESSION_TOKEN KILN_HOOK_TOKEN
-  mkdir -p "${KILN_STATE_DIR:-/state}" && chmod 0700 "${KILN_STATE_DIR:-/state}"
-  node --enable-source-maps "$KILND_DIR/kilnd.mjs" &
+  : "${KILN_SESSION_ID:=workspace}"
+  export KILN_SESSION_TOKEN KILN_HOOK_TOKEN KILN_SESSION_ID
+  # The agent writes your folder as you do: it takes the folder's owner (-e KILN_MATCH_WORKSPACE_OWNER=0 keeps uid 1001).
+  : "${KILN_MATCH_WORKSPACE_OWNER:=1}"
+  export KILN_MATCH_WORKSPACE_OWNER
+  match_workspace_owner
+  # The recorder as user kiln, with only the capabilities a pod's recorder has (write and chown
+  # the agent's files on undo), listening inside the container only; its state outlives it on
+  # the volume, and it resumes its store from there.
+  KILN_STATE_DIR="$root/recorder" KILN_BIND=127.0.0.1 HOME="$root" \
+    setpriv --reuid kiln --regid kiln --init-groups \
+      --inh-caps +chown,+dac_override,+fowner,+fsetid --ambient-caps +chown,+dac_override,+fowner,+fsetid \
+      node --enable-source-maps "$KILND_DIR/kilnd.mjs" &
   local kilnd=$!
   trap 'kill -TERM "$kilnd" 2>/dev/null; wait "$kilnd"' TERM INT
   for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:${KILN_PORT:-7680}/health" 2>/dev/null && break; sleep 0.1; done
-  echo "kiln: recorder on port ${KILN_PORT:-7680}; session token in \$KILN_SESSION_TOKEN of this container" >&2
-  export KILN_RECORDER_URL="http://127.0.0.1:${KILN_PORT:-7680}" BASH_ENV=/etc/kiln/hook.bash
-  match_workspace_owner
+  export KILN_RECORDER_URL="http://127.0.0.1:${KILN_PORT:-7680}"
   if [ $# -gt 0 ]; then
-    runuser -u agent -- "$@" || true
+    # A command instead of the window: it runs as the agent, with the recorder's hook.
+    BASH_ENV=/etc/kiln/hook.bash runuser -u agent -- "$@" || true
+    kill -TERM "$kilnd" 2>/dev/null; wait "$kilnd" || true
+    return
   fi
-  wait "$kilnd"
+  # The window (src-main/local/main.ts): prints its URL with a fresh token.
+  KILN_HOME="$root/host" node --enable-source-maps /opt/kiln/aio/server.mjs &
+  local web=$!
+  trap 'kill -TERM "$web" "$kilnd" 2>/dev/null; wait "$web" "$kilnd"' TERM INT
+  local code=0
+  wait -n "$kilnd" "$web" || code=$?
+  kill -TERM "$web" "$kilnd" 2>/dev/null || true
+  wait "$web" "$kilnd" 2>/dev/null || true
+  return "$code"
 }
 
 case "$role" in

@@ -6,7 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KilnFailure } from '../src-shared/errors';
 import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineFound } from './engine/discover';
 import { buildRuntimeImage, imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
-import { SessionManager, kilnPaths } from './sessions';
+import { SessionManager, kilnPaths, type CreatedSession, type CreateSessionOptions, type SessionInfo } from './sessions';
+import type { KilnPaths } from './sessions/paths';
+import { openTerminal, type Terminal } from './terminals/terminal';
 import { TimelineClient } from './timeline';
 
 /**
@@ -35,11 +37,48 @@ export interface TimelineService {
   open(sessionId: string): Promise<TimelineClient>;
 }
 
-export interface AppServices {
-  engine: EngineFound;
+/**
+ * The Engine seam: what the window (handlers, window host) needs from sessions, terminals and
+ * the engine. Two implementations: Docker on the host (servicesOnEngine: a pod per session) and
+ * local processes inside the all-in-one container (src-main/local: one session, the container
+ * itself). Nothing above this seam asks which one it runs on.
+ */
+export interface SessionsService {
+  readonly paths: KilnPaths;
+  list(): Promise<SessionInfo[]>;
+  create(opts?: CreateSessionOptions): Promise<CreatedSession>;
+  stop(id: string): Promise<SessionInfo>;
+  resume(id: string): Promise<SessionInfo>;
+  remove(id: string): Promise<void>;
+  /** URL and token of a running session's recorder. */
+  connection(id: string): Promise<{ id: string; url: string; sessionToken: string }>;
+}
+
+/** A TTY in a session, as the agent user in /workspace. */
+export interface TerminalsService {
+  open(session: string, opts: { cmd: string[]; env: Record<string, string>; cols: number; rows: number }): Promise<Terminal>;
+}
+
+/** The engine as the window shows it; `docker` only where there is one (not inside the all-in-one container). */
+export interface EngineInfo {
+  name: string;
+  endpoint: string;
+  version: string;
+  docker?: EngineFound['docker'];
+}
+
+export interface WindowServices {
+  engine: EngineInfo;
   images: ImagesService;
-  sessions: SessionManager;
+  sessions: SessionsService;
   timeline: TimelineService;
+  terminals: TerminalsService;
+  labels?: Record<string, string>;
+}
+
+export interface AppServices extends WindowServices {
+  engine: EngineFound;
+  sessions: SessionManager;
   /** Extra labels on what Kiln creates (tests: kiln.test=1); for containers made outside sessions. */
   labels?: Record<string, string>;
 }
@@ -86,7 +125,10 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
   const timeline: TimelineService = {
     open: async (id) => new TimelineClient(await sessions.connection(id)),
   };
-  return { engine: found, images, sessions, timeline, ...(labels ? { labels } : {}) };
+  const terminals: TerminalsService = {
+    open: async (session, t) => openTerminal({ docker, container: await sessions.workspaceContainer(session), user: 'agent', cwd: '/workspace', ...t }),
+  };
+  return { engine: found, images, sessions, timeline, terminals, ...(labels ? { labels } : {}) };
 }
 
 /**
@@ -94,16 +136,16 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
  * none, show the engine page, and re-check; operations that need the engine fail with the
  * engine's KilnError (a sentence and what to install or start) until one answers.
  */
-export interface ServicesHolder {
+export interface ServicesHolder<S extends WindowServices = AppServices> {
   /** Re-runs discovery (cheap: candidates in parallel); the first success makes the services. */
-  discover(): Promise<DiscoverResult>;
+  discover(): Promise<DiscoverResult | { ok: true }>;
   /** The services, discovering when there are none yet; throws the engine's KilnFailure. */
-  get(): Promise<AppServices>;
+  get(): Promise<S>;
   /** The services when an engine has answered already. */
-  current(): AppServices | undefined;
+  current(): S | undefined;
 }
 
-export function lazyAppServices(opts: AppServicesOptions = {}): ServicesHolder {
+export function lazyAppServices(opts: AppServicesOptions = {}): ServicesHolder & { discover(): Promise<DiscoverResult> } {
   const env = opts.env ?? process.env;
   let services: AppServices | undefined;
   const discover = async (): Promise<DiscoverResult> => {

@@ -27,6 +27,9 @@ export const RUNTIME_CONTEXT_PATHS = [
   'src-container/shell',
   'src-container/agents',
   'out/kilnd',
+  // The all-in-one window (scripts/build.mjs --aio --renderer); placeholders when not built.
+  'out/aio',
+  'out/renderer',
 ] as const;
 export const EXTRA_CA_DIR = 'src-container/extra-ca';
 /** Label holding the hash of the context an image was built from. */
@@ -210,6 +213,10 @@ function runtimeVirtualFiles(contextDir: string, extraCaFiles: string[]): Virtua
   // Until the host build has produced the kilnd bundle, the image is built without it.
   if (!existsSync(join(contextDir, 'out/kilnd'))) {
     virtual.push({ name: 'out/kilnd/NOT-BUILT.txt', content: 'kilnd bundle not built: run `npm run build`, then rebuild the image.\n' });
+  }
+  // The all-in-one window is optional for a pod's image (the desktop app ships without it).
+  for (const dir of ['out/aio', 'out/renderer']) {
+    if (!existsSync(join(contextDir, dir))) virtual.push({ name: `${dir}/NOT-BUILT.txt`, content: 'not built: run `node scripts/build.mjs --aio --renderer`, then rebuild the image.\n' });
   }
   return virtual;
 }

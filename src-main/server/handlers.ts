@@ -8,7 +8,7 @@ import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../..
 import type { NostrEvent } from '../../src-shared/events';
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
-import type { AppServices, ServicesHolder } from '../services';
+import type { ServicesHolder, WindowServices } from '../services';
 import type { LiveSubscription, TimelineClient } from '../timeline';
 import { KILN_KINDS } from '../timeline/chains';
 import type { Attachment } from '../terminals/registry';
@@ -20,8 +20,10 @@ import { createWindowHost, type WindowHost } from './window-host';
 
 export interface HandlerDeps {
   /** The services, or a holder that makes them when an engine first answers (web mode). */
-  services: AppServices | ServicesHolder;
-  mode: 'electron' | 'web' | 'cli';
+  services: WindowServices | ServicesHolder<WindowServices>;
+  mode: 'electron' | 'web' | 'cli' | 'all-in-one';
+  /** False when the record lives only as long as this container (all-in-one without a state volume). */
+  persistent?: boolean;
   /** Sends a stream message to the client this table serves. */
   push: (msg: WireMessage) => void;
   /** Aborted when the client goes (a closed tab): its subscriptions end, its terminals stay open. */
@@ -30,17 +32,17 @@ export interface HandlerDeps {
   host?: WindowHost;
 }
 
-const isHolder = (s: AppServices | ServicesHolder): s is ServicesHolder => typeof (s as ServicesHolder).get === 'function';
+const isHolder = (s: WindowServices | ServicesHolder<WindowServices>): s is ServicesHolder<WindowServices> => typeof (s as ServicesHolder<WindowServices>).get === 'function';
 
 /** Events per timeline.query page when the page asks for no limit. */
 const DEFAULT_PAGE = 2000;
 /** Extra newest events read for the first page, so its cut falls in chain order. */
 const PAGE_MARGIN = 200;
 
-export function createHandlers({ services: given, mode, push, signal, host: shared }: HandlerDeps): Handlers {
-  const holder: ServicesHolder = isHolder(given) ? given : { discover: async () => given.engine, get: async () => given, current: () => given };
+export function createHandlers({ services: given, mode, persistent, push, signal, host: shared }: HandlerDeps): Handlers {
+  const holder: ServicesHolder<WindowServices> = isHolder(given) ? given : { discover: async () => ({ ok: true as const }), get: async () => given, current: () => given };
   const host = shared ?? createWindowHost(holder);
-  const svc = (): Promise<AppServices> => holder.get();
+  const svc = (): Promise<WindowServices> => holder.get();
   const withTimeline = async <T>(id: string, fn: (t: TimelineClient) => Promise<T>): Promise<T> => {
     const client = await (await svc()).timeline.open(id);
     try {
@@ -85,7 +87,7 @@ export function createHandlers({ services: given, mode, push, signal, host: shar
 
   return {
     ...recipeHandlers({ paths: () => holder.current()?.sessions.paths ?? kilnPaths(), sessions: async () => (await svc()).sessions, push }),
-    'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform }),
+    'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform, ...(persistent !== undefined ? { persistent } : {}) }),
     'engine.status': async () => {
       const found = await holder.discover();
       if (!found.ok) return { ok: false as const, error: found.error, tried: found.tried.map((t) => ({ source: t.source, endpoint: t.endpoint, error: t.error })) };
@@ -110,6 +112,9 @@ export function createHandlers({ services: given, mode, push, signal, host: shar
       const { startOllamaContainer } = await import('../models/ollama-container');
       const services = await svc();
       const task = 'models.startLocal';
+      if (!services.engine.docker) {
+        throw new BridgeError('E_NO_ENGINE_FOR_MODELS', 'Kiln cannot start a model container from inside this container.', 'Run Ollama on the host (it is reached at OLLAMA_HOST, default host.docker.internal:11434), or use a cloud API key.');
+      }
       const started = await startOllamaContainer(services.engine.docker, {
         ...(services.labels ? { labels: services.labels } : {}),
         onProgress: (message) => progress(task, message),

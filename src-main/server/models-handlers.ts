@@ -6,7 +6,7 @@ import type { ModelsStatus } from '../../src-shared/api/contract';
 import { DEFAULT_MODEL } from '../models/default-model';
 import { detectHostOllama, type HostOllama } from '../models/host-ollama';
 import { ollamaContainerState } from '../models/ollama-container';
-import type { AppServices } from '../services';
+import type { WindowServices } from '../services';
 import { keyHint, type SecretStore } from '../settings/secret-store';
 
 export const PROVIDERS: readonly { provider: string; label: string }[] = [
@@ -19,8 +19,8 @@ export const PROVIDERS: readonly { provider: string; label: string }[] = [
 /** "qwen2.5-coder:7b" is present as itself or as a context variant of it ("qwen2.5-coder:7b-64k"). */
 const hasModel = (models: { name: string }[], name: string) => models.some((m) => m.name === name || m.name.startsWith(`${name}-`) || m.name === `${name}:latest`);
 
-export async function modelsStatus(services: AppServices, secrets: SecretStore): Promise<ModelsStatus> {
-  const [found, box] = await Promise.all([detectHostOllama({ timeoutMs: 1000 }), ollamaContainerState(services.engine.docker)]);
+export async function modelsStatus(services: WindowServices, secrets: SecretStore): Promise<ModelsStatus> {
+  const [found, box] = await Promise.all([detectHostOllama({ timeoutMs: 1000 }), services.engine.docker ? ollamaContainerState(services.engine.docker) : Promise.resolve({ state: 'absent' as const })]);
   const boxUrl = box.state === 'running' ? box.url : undefined;
   // Kiln's container publishes 127.0.0.1:11434: an Ollama answering there may be it, not the host's.
   const host = found.found && found.url !== boxUrl ? found : undefined;

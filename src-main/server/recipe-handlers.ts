@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pushMessage, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import type { RecipeFile, RecipeHash } from '../../src-shared/recipe/hash';
 import { RecipeService } from '../recipes/service';
-import { REPO_ROOT, type AppServices } from '../services';
+import { REPO_ROOT, type SessionsService } from '../services';
 import type { KilnPaths } from '../sessions/paths';
 
 const decode = (source: string | { files: { path: string; content: string }[]; name?: string }) =>
@@ -28,7 +28,7 @@ const decode = (source: string | { files: { path: string; content: string }[]; n
 const expandHome = (dir: string): string => (dir === '~' ? homedir() : dir.startsWith('~/') ? join(homedir(), dir.slice(2)) : dir);
 
 export function recipeHandlers(
-  deps: { paths: () => KilnPaths; sessions: () => Promise<Pick<AppServices, 'sessions'>['sessions']>; push?: (msg: WireMessage) => void },
+  deps: { paths: () => KilnPaths; sessions: () => Promise<SessionsService>; push?: (msg: WireMessage) => void },
   builtinDir = join(REPO_ROOT, 'resources', 'recipes'),
 ): Handlers {
   let made: { home: string; service: RecipeService } | undefined;

@@ -27,6 +27,18 @@ export interface WebServerOptions {
   connect: (push: (msg: WireMessage) => void, signal: AbortSignal) => Handlers;
   /** Default: 32 fresh random bytes. Pass one only to keep it across an in-process restart. */
   token?: string;
+  /**
+   * Where to listen; default 127.0.0.1. Inside the all-in-one container, 0.0.0.0: a published
+   * port reaches the container's own interface, and `-p 127.0.0.1:7777:7777` keeps it local.
+   */
+  bind?: string;
+  /**
+   * Accept 127.0.0.1 and localhost on any port (the port the user's browser sees is the one
+   * published by `docker run -p`, not this server's); the Origin must still be the page's own.
+   */
+  anyPort?: boolean;
+  /** The port to print in `url` (default: the port listened on). */
+  publicPort?: number;
 }
 
 export interface WebServer {
@@ -67,16 +79,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   let port = opts.port ?? 0;
 
+  const anyPort = opts.anyPort ?? false;
   const server: Server = createServer((req, res) => {
-    if (!loopbackHost(req.headers.host, port)) return refuse(res, 403, 'This server answers only on 127.0.0.1 or localhost.');
-    void serveStatic(opts.rendererDir, req, res, port).catch(() => refuse(res, 500, 'The page could not be read.'));
+    if (!loopbackHost(req.headers.host, port, anyPort)) return refuse(res, 403, 'This server answers only on 127.0.0.1 or localhost.');
+    const seen = anyPort ? Number(/:(\d+)$/.exec(req.headers.host ?? '')?.[1] ?? port) : port;
+    void serveStatic(opts.rendererDir, req, res, seen).catch(() => refuse(res, 500, 'The page could not be read.'));
   });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const why = refuseUpgrade(req, port, token);
+    const why = refuseUpgrade(req, port, token, anyPort);
     if (why) {
       socket.end(`HTTP/1.1 ${why.status} ${why.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(why.text)}\r\n\r\n${why.text}`);
       return;
@@ -107,7 +121,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host: LOOPBACK, exclusive: true }, () => {
+    server.listen({ port, host: opts.bind ?? LOOPBACK, exclusive: true }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -116,7 +130,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   port = address.port;
 
   return {
-    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    url: `http://${LOOPBACK}:${opts.publicPort ?? port}/#token=${token}`,
     port,
     token,
     address,
@@ -156,17 +170,19 @@ function serveConnection(ws: WebSocket, connect: WebServerOptions['connect']): v
 }
 
 /** Why an upgrade is refused, or undefined when it may proceed. */
-export function refuseUpgrade(req: IncomingMessage, port: number, token: string): { status: 401 | 403 | 404; text: string } | undefined {
+export function refuseUpgrade(req: IncomingMessage, port: number, token: string, anyPort = false): { status: 401 | 403 | 404; text: string } | undefined {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname !== BRIDGE_PATH) return { status: 404, text: 'no such path' };
-  if (!loopbackHost(req.headers.host, port)) return { status: 403, text: 'host not allowed' };
+  if (!loopbackHost(req.headers.host, port, anyPort)) return { status: 403, text: 'host not allowed' };
   const origin = req.headers.origin;
-  if (origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return { status: 403, text: 'origin not allowed' };
+  const ok = anyPort ? origin === `http://${req.headers.host}` : origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  if (!ok) return { status: 403, text: 'origin not allowed' };
   if (!sameSecret(url.searchParams.get('token') ?? '', token)) return { status: 401, text: 'token missing or wrong' };
   return undefined;
 }
 
-function loopbackHost(host: string | undefined, port: number): boolean {
+function loopbackHost(host: string | undefined, port: number, anyPort = false): boolean {
+  if (anyPort) return /^(127\.0\.0\.1|localhost):\d{1,5}$/.test(host ?? '');
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 

@@ -4,18 +4,18 @@
 import { pushMessage, type WireMessage } from '../../src-shared/api/rpc';
 import type { SessionSummary } from '../../src-shared/api/contract';
 import type { BuiltImage } from '../engine/images';
-import type { AppServices, ServicesHolder } from '../services';
+import type { ServicesHolder, WindowServices } from '../services';
 import { kilnPaths } from '../sessions/paths';
 import { LABEL } from '../sessions/pod-spec';
 import { FileSecretStore } from '../settings/file-secret-store';
 import type { SecretStore } from '../settings/secret-store';
 import { SettingsStore } from '../settings/settings-store';
-import { openTerminal, type Terminal } from '../terminals/terminal';
+import type { Terminal } from '../terminals/terminal';
 import { TerminalRegistry } from '../terminals/registry';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 
 export interface WindowHost {
-  readonly holder: ServicesHolder;
+  readonly holder: ServicesHolder<WindowServices>;
   readonly settings: SettingsStore;
   readonly secrets: SecretStore;
   /** Add a connection's push; returns its removal. */
@@ -44,7 +44,7 @@ const AGENT_KINDS: Record<string, string[]> = {
   opencode: ['bash', '-lc', 'exec opencode'],
 };
 
-export function createWindowHost(holder: ServicesHolder, opts: WindowHostOptions = {}): WindowHost {
+export function createWindowHost(holder: ServicesHolder<WindowServices>, opts: WindowHostOptions = {}): WindowHost {
   const env = opts.env ?? process.env;
   const paths = kilnPaths(env);
   const clients = new Set<(msg: WireMessage) => void>();
@@ -54,7 +54,7 @@ export function createWindowHost(holder: ServicesHolder, opts: WindowHostOptions
   let build: Promise<BuiltImage> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let events: NodeJS.ReadableStream | undefined;
-  let watching: AppServices | undefined;
+  let watching: WindowServices | undefined;
   let closed = false;
 
   const broadcast = (msg: WireMessage) => {
@@ -75,10 +75,12 @@ export function createWindowHost(holder: ServicesHolder, opts: WindowHostOptions
   };
 
   /** Engine events of Kiln's containers: state changes the page did not cause (a crash, `docker stop`). */
-  const watch = (services: AppServices) => {
-    if (watching || closed) return;
+  const watch = (services: WindowServices) => {
+    // Only a Docker engine has container events; inside the all-in-one container nothing else moves the session.
+    const docker = services.engine.docker;
+    if (watching || closed || !docker) return;
     watching = services;
-    void services.engine.docker
+    void docker
       .getEvents({ filters: { type: ['container'], label: [LABEL.session] } })
       .then((stream) => {
         if (closed) return void (stream as unknown as { destroy?: () => void }).destroy?.();
@@ -116,8 +118,7 @@ export function createWindowHost(holder: ServicesHolder, opts: WindowHostOptions
     if (!cmd) {
       throw new KilnFailure(kilnError('E_TERMINAL_KIND', `Kiln cannot open a terminal of kind "${kind}" yet.`, 'Open a shell (kind "shell") or OpenCode (kind "opencode").'));
     }
-    const container = await services.sessions.workspaceContainer(session);
-    return openTerminal({ docker: services.engine.docker, container, cmd, user: 'agent', cwd: '/workspace', env: { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, cols, rows });
+    return services.terminals.open(session, { cmd, env: { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, cols, rows });
   };
 
   return {

@@ -5,6 +5,7 @@ import { useApp } from '../state/app';
 import { useSessions } from '../state/sessions';
 import { useSettings } from '../state/settings';
 import { ErrorNotice } from '../views/common/ErrorNotice';
+import { RecordBanner } from './RecordBanner';
 import { FirstRun, useFirstRunStep } from '../views/first-run/FirstRun';
 import { DropHint } from '../views/gallery/DropHint';
 import { GalleryView } from '../views/gallery/GalleryView';
@@ -38,6 +39,7 @@ export function App() {
   return (
     <div className="app">
       <ConnectionBanner />
+      <RecordBanner />
       {step === 'loading' ? (
         <Loading />
       ) : step !== 'done' && !(step === 'session' && page === 'gallery') ? (

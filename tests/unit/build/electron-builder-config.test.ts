@@ -94,11 +94,11 @@ describe('electron-builder.yml', () => {
   it('carries the runtime image’s whole build context as extra resources, as the repository has it', () => {
     const extra = config.extraResources as { from: string; to: string; filter?: string[] }[];
     for (const p of RUNTIME_CONTEXT_PATHS) {
-      const top = p.startsWith('out/kilnd') ? 'out/kilnd' : 'src-container';
+      const top = p.startsWith('out/') ? p : 'src-container';
       const entry = extra.find((e) => e.from === top);
       expect(entry?.to, p).toBe(`runtime/${top}`);
     }
-    for (const e of extra) if (e.from !== 'out/kilnd') expect(existsSync(e.from), e.from).toBe(true); // out/kilnd: built by npm run dist
+    for (const e of extra) if (!e.from.startsWith('out/')) expect(existsSync(e.from), e.from).toBe(true); // out/*: built by npm run dist
     expect(extra.find((e) => e.from === 'resources/runtime')?.to).toBe('runtime');
   });
 

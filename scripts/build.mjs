@@ -36,6 +36,17 @@ export async function buildRenderer() {
   return path.join(root, 'out/renderer');
 }
 
+/** Node bundles as ES modules with npm's CommonJS inside: it needs a `require` and the CommonJS names. */
+const ESM_NODE_BANNER = [
+  "import { createRequire as __kilnRequire } from 'node:module';",
+  "import { fileURLToPath as __kilnPath } from 'node:url';",
+  'const require = __kilnRequire(import.meta.url);',
+  'const __filename = __kilnPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+].join(' ');
+/** ES module builds first: a UMD main (jsonc-parser's) requires its parts at run time, out of the bundler's sight. */
+const ES_FIRST = ['module', 'main'];
+
 /**
  * Modules the engine client loads at start but Kiln's everyday commands never call: dockerode's
  * BuildKit session (gRPC, protobufjs) and docker-modem's ssh:// transport (ssh2), ~1 MB of code
@@ -79,18 +90,9 @@ export async function buildCli() {
     format: 'esm',
     // npm packages bundled too: resolving and reading hundreds of small CommonJS files is most
     // of a start. CommonJS inside an ES module needs a `require`; native addons stay outside.
-    banner: {
-      js: [
-        "import { createRequire as __kilnRequire } from 'node:module';",
-        "import { fileURLToPath as __kilnPath } from 'node:url';",
-        'const require = __kilnRequire(import.meta.url);',
-        'const __filename = __kilnPath(import.meta.url);',
-        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-      ].join(' '),
-    },
+    banner: { js: ESM_NODE_BANNER },
     external: ['*.node', 'cpu-features', 'electron'],
-    // ES module builds first: a UMD main (jsonc-parser's) hides its requires from the bundler.
-    mainFields: ['module', 'main'],
+    mainFields: ES_FIRST,
     plugins: [lazyModules],
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -164,8 +166,7 @@ export async function buildElectron({ outDir = APP_DIR, rendererDir = path.join(
     outfile: path.join(outDir, 'main.cjs'),
     platform: 'node',
     external: ['electron'],
-    // ES module builds first: a UMD main (jsonc-parser's) hides its requires from the bundler.
-    mainFields: ['module', 'main'],
+    mainFields: ES_FIRST,
     // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
     define: { 'import.meta.url': '__kilnImportMetaUrl' },
     banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -218,18 +219,9 @@ export async function buildAllInOne() {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    banner: {
-      js: [
-        "import { createRequire as __kilnRequire } from 'node:module';",
-        "import { fileURLToPath as __kilnPath } from 'node:url';",
-        'const require = __kilnRequire(import.meta.url);',
-        'const __filename = __kilnPath(import.meta.url);',
-        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-      ].join(' '),
-    },
+    banner: { js: ESM_NODE_BANNER },
     external: ['node-pty', 'electron'],
-    // jsonc-parser's UMD main requires its parts at run time; its ES build bundles whole.
-    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    mainFields: ES_FIRST,
     plugins: [lazyModules, nativeAddons],
     outExtension: { '.js': '.mjs' },
     sourcemap: 'linked',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { until } from '../support/until';
 import { collectErrors, launchBrowser, shooter } from './support/kiln-web';
 import { allInOneMode, docker, runAllInOne, webMode, type Mode, type ModeRun } from './support/modes';
 
@@ -21,15 +22,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The page on its session: terminals drawn, the shell tab live and focused. */
 async function openShell(page: Page, url: string): Promise<void> {

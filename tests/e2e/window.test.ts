@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src-main/models/default-model';
 import { startModelServer, type ModelServer } from '../fixtures/model-server';
 import { bridgeGateway } from '../support/network';
+import { until } from '../support/until';
 import { buildOnce, collectErrors, launchBrowser, shooter, startKilnWeb, type KilnWeb } from './support/kiln-web';
 
 const docker = new Docker();
@@ -28,15 +29,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Every session this kiln web made (its own KILN_HOME): containers and record go. */
 async function removeSessions(kiln: KilnWeb): Promise<void> {

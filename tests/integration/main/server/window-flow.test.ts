@@ -15,19 +15,12 @@ import { startWebServer, type WebServer } from '../../../../src-main/server/web-
 import { createWindowHost, type WindowHost } from '../../../../src-main/server/window-host';
 import { lazyAppServices } from '../../../../src-main/services';
 import { RUNTIME_IMAGE } from '../../../../src-main/engine/images';
+import { until as untilFor } from '../../../support/until';
 import { connectBridge, type WsClient } from './ws-transport';
 
 const docker = new Docker();
+const until = <T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000) => untilFor(what, check, ms);
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A viewer as the page is one: collects a terminal's output and acks it as it "renders". */
 function viewer(client: WsClient, terminal: string, opts: { ack?: boolean } = {}) {

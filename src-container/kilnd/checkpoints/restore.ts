@@ -128,19 +128,25 @@ async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer
   }
 }
 
-/** Removes directories left empty by our deletions, walking up; never the root. */
+/**
+ * Removes directories left empty by our deletions, and their ancestors that become empty; never
+ * the root. Deepest first, each once: a parent is tried only after all of its emptied children
+ * (burst/a and burst/b both go before burst is tried).
+ */
 function removeEmptyDirs(workTree: string, dirs: Set<RelPath>): void {
-  const order = [...dirs].sort((a, b) => b.length - a.length);
-  const tried = new Set<RelPath>();
-  for (let d of order) {
-    while (d !== '' && !tried.has(d)) {
-      tried.add(d);
-      try {
-        fs.rmdirSync(fsPath(workTree, d));
-      } catch {
-        break; // not empty (ignored files stay, and so does their directory) or already gone
-      }
+  const all = new Set<RelPath>();
+  for (let d of dirs) {
+    while (d !== '' && !all.has(d)) {
+      all.add(d);
       d = parentOf(d);
+    }
+  }
+  const depth = (d: string) => d.split('/').length;
+  for (const d of [...all].sort((a, b) => depth(b) - depth(a))) {
+    try {
+      fs.rmdirSync(fsPath(workTree, d));
+    } catch {
+      // not empty (ignored files stay, and so does their directory) or already gone
     }
   }
 }

@@ -146,6 +146,20 @@ describe('CheckpointStore', () => {
     expect(list.map((c) => c.reason).slice(0, 3)).toEqual([`restore ${burst.commit}`, `restore ${base.commit}`, 'burst']);
   });
 
+  it('an undo removes the folders it empties, sibling by sibling up to the one they share', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    const s = await open();
+    const base = await s.takeCheckpoint('base');
+    for (const sub of ['a', 'b', 'c/d']) write(dirs.work, `made/${sub}/f.txt`, `${sub}\n`);
+    write(dirs.work, 'src/lib/new/x.txt', 'x\n'); // a new folder inside one that stays
+    await s.takeCheckpoint('made');
+    await s.restoreCheckpoint(base.commit);
+    expect(fs.existsSync(path.join(dirs.work, 'made'))).toBe(false);
+    expect(fs.existsSync(path.join(dirs.work, 'src/lib/new'))).toBe(false);
+    expect(fs.existsSync(path.join(dirs.work, 'src/lib/b.ts'))).toBe(true);
+  });
+
   it('skips a 200 MB file without crashing and reports it', async () => {
     dirs = tempDirs();
     seed(dirs.work);

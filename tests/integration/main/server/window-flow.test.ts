@@ -19,6 +19,8 @@ import { until as untilFor } from '../../../support/until';
 import { connectBridge, type WsClient } from './ws-transport';
 
 const docker = new Docker();
+/** A receipt of changed files: one `changes` receipt per action (older sessions: one `file` receipt per file). */
+const isFileReceipt = (e: NostrEvent) => e.kind === KIND.action && e.tags.some((t) => t[0] === 't' && (t[1] === 'changes' || t[1] === 'file'));
 const until = <T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000) => untilFor(what, check, ms);
 
 
@@ -99,7 +101,7 @@ describe('the window over kiln web, on a real session', () => {
     await until('a.txt', () => existsSync(file));
     expect(readFileSync(file, 'utf8')).toBe('hi\n');
     expect(out.text).toContain('echo hi > a.txt');
-    const receipt = await until('the file receipt', () => live.find((e) => e.kind === KIND.action && e.tags.some((t) => t[0] === 't' && t[1] === 'file') && e.content.includes('a.txt')));
+    const receipt = await until('the file receipt', () => live.find((e) => isFileReceipt(e) && e.content.includes('a.txt')));
     expect(live.some((e) => e.kind === KIND.action && e.content.includes('echo hi > a.txt'))).toBe(true);
     // In chain order: the checkpoint, then the command, then its file receipt.
     const { events } = await a.call('timeline.query', { id: name });
@@ -133,16 +135,22 @@ describe('the window over kiln web, on a real session', () => {
     expect(verify.events).toBeGreaterThan(4);
   });
 
-  it('fetches a diff too big for its event from the recorder as a blob', async () => {
+  it('fetches a diff too big for its receipt from the checkpoint, and a file list too long for it from the blob store', async () => {
     const out = viewer(a, terminal);
     await a.call('terminal.write', { terminal, data: 'seq 1 20000 > big.txt\r' });
-    const receipt = await until('the big file receipt', () => live.find((e) => e.kind === KIND.action && e.content.includes('big.txt') && e.tags.some((t) => t[0] === 'x')));
+    const big = await until('the big file receipt', () => live.find((e) => isFileReceipt(e) && e.content.includes('big.txt')));
+    const { checkpoint } = JSON.parse(big.content) as { checkpoint: string };
+    const diff = await a.call('timeline.diff', { id: name, commit: checkpoint, path: 'big.txt' });
+    expect(diff.diff).toContain('+19999');
+    // 3,000 files: one receipt, whose full list (over the event size) lives in a blob by hash.
+    await a.call('terminal.write', { terminal, data: 'mkdir many && for i in $(seq 3000); do echo $i > many/file-$i.txt; done\r' });
+    const listed = await until('the long list receipt', () => live.find((e) => isFileReceipt(e) && e.content.includes('many/') && e.tags.some((t) => t[0] === 'x')), 60_000);
     out.off();
-    const sha256 = receipt.tags.find((t) => t[0] === 'x')![1]!;
+    const sha256 = listed.tags.find((t) => t[0] === 'x')![1]!;
     const blob = await a.call('timeline.blob', { id: name, sha256 });
     expect(blob).toMatchObject({ sha256, binary: false });
     expect(blob.size).toBeGreaterThan(32_768);
-    expect(blob.text).toContain('+19999');
+    expect(blob.text).toContain('many/file-2999.txt');
     await expect(a.call('timeline.blob', { id: name, sha256: '0'.repeat(64) })).rejects.toMatchObject({ code: 'E_RECORDER_UNKNOWN_BLOB' });
   });
 

@@ -11,12 +11,19 @@ import { asKilnError, type KilnError } from './errors';
 
 type Raw = RequestOutput<'timeline.query'>['events'][number];
 
+/** `chain`: the session start event a receipt belongs to (a restarted recorder begins a new chain, whose seq starts again at 0). */
+type Base = { id: string; seq: number; at: number; chain: string };
 export type TEvent =
-  | { id: string; seq: number; at: number; kind: 'sessionStart'; content: SessionStartContent }
-  | { id: string; seq: number; at: number; kind: 'action'; type: ActionType; content: ActionContent }
-  | { id: string; seq: number; at: number; kind: 'checkpoint'; content: CheckpointContent }
-  | { id: string; seq: number; at: number; kind: 'error'; content: ErrorContent }
-  | { id: string; seq: number; at: number; kind: 'sessionEnd'; content: SessionEndContent };
+  | (Base & { kind: 'sessionStart'; content: SessionStartContent })
+  | (Base & { kind: 'action'; type: ActionType; content: ActionContent })
+  | (Base & { kind: 'checkpoint'; content: CheckpointContent })
+  | (Base & { kind: 'error'; content: ErrorContent })
+  | (Base & { kind: 'sessionEnd'; content: SessionEndContent });
+
+/** When each chain began (its start event's time): chains in the order they started, each by seq. */
+const chainBegan = new Map<string, number>();
+const began = (e: TEvent) => chainBegan.get(e.chain) ?? e.at;
+export const inChainOrder = (a: TEvent, b: TEvent) => (a.chain === b.chain ? a.seq - b.seq : began(a) - began(b) || (a.chain < b.chain ? -1 : 1));
 
 const KIND_NAMES: Record<number, TEvent['kind']> = { 4600: 'sessionStart', 4601: 'action', 4602: 'checkpoint', 4603: 'error', 4604: 'sessionEnd' };
 
@@ -26,6 +33,7 @@ export function toTEvent(raw: Raw): TEvent | null {
   const seqTag = raw.tags.find((t) => t[0] === 'seq')?.[1];
   const seq = seqTag === undefined ? NaN : Number(seqTag);
   if (!Number.isSafeInteger(seq)) return null;
+  const chain = raw.kind === 4600 ? raw.id : (raw.tags.find((t) => t[0] === 'E')?.[1] ?? '');
   let content: unknown;
   try {
     content = JSON.parse(raw.content);
@@ -36,9 +44,10 @@ export function toTEvent(raw: Raw): TEvent | null {
   if (kind === 'action') {
     const type = (content as { type?: unknown }).type;
     if (typeof type !== 'string') return null;
-    return { id: raw.id, seq, at: raw.created_at, kind, type: type as ActionType, content: content as ActionContent };
+    return { id: raw.id, seq, at: raw.created_at, chain, kind, type: type as ActionType, content: content as ActionContent };
   }
-  return { id: raw.id, seq, at: raw.created_at, kind, content } as TEvent;
+  if (kind === 'sessionStart') chainBegan.set(raw.id, raw.created_at);
+  return { id: raw.id, seq, at: raw.created_at, chain, kind, content } as TEvent;
 }
 
 export type Verify = RequestOutput<'timeline.verify'>;
@@ -173,11 +182,11 @@ export const useTimeline = create<TimelineState>((set, get) => ({
     if (fresh.length === 0) return;
     set((s) => {
       const last = s.events[s.events.length - 1];
-      fresh.sort((a, b) => a.seq - b.seq);
+      fresh.sort(inChainOrder);
       // Common cases without a full sort: all newer (live), or all older (a page before).
-      if (!last || fresh[0]!.seq > last.seq) return { events: s.events.concat(fresh) };
-      if (fresh[fresh.length - 1]!.seq < s.events[0]!.seq) return { events: fresh.concat(s.events) };
-      return { events: s.events.concat(fresh).sort((a, b) => a.seq - b.seq) };
+      if (!last || inChainOrder(fresh[0]!, last) > 0) return { events: s.events.concat(fresh) };
+      if (inChainOrder(fresh[fresh.length - 1]!, s.events[0]!) < 0) return { events: fresh.concat(s.events) };
+      return { events: s.events.concat(fresh).sort(inChainOrder) };
     });
   },
 }));

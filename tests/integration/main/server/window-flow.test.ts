@@ -95,7 +95,8 @@ describe('the window over kiln web, on a real session', () => {
     const opened = await a.call('terminal.open', { id: name, kind: 'shell', cols: 100, rows: 30 });
     terminal = opened.terminal;
     const out = viewer(a, terminal);
-    await until('a prompt', () => /\$ $/.test(out.text.trimEnd() + ' ') || out.text.includes('$'));
+    // `$`, or `#` where the agent is root (a root-owned workspace folder gets a root agent).
+    await until('a prompt', () => /[$#]/.test(out.text));
     await a.call('terminal.write', { terminal, data: 'echo hi > a.txt\r' });
     const file = join(workspaces, name, 'a.txt');
     await until('a.txt', () => existsSync(file));

@@ -28,6 +28,11 @@ export interface RecorderOptions {
 
 type CheckpointReason = CheckpointInput['reason'];
 
+/** Diffs read that did not fit the inline budget, after which no more are tried (see describe). */
+const MAX_DIFF_MISSES = 8;
+/** Between passes of hashing ahead: lets hook requests and receipts in between. */
+const WARM_GAP_MS = 10;
+
 export interface CommandEnd {
   command: string;
   cwd?: string;
@@ -67,6 +72,7 @@ export class Recorder {
   private actions = 0;
   private lastBefore: string | null = null;
   private debounce: NodeJS.Timeout | null = null;
+  private warming = false;
   private closed = false;
   private readonly debounceMs: number;
   private readonly leaseMs: number;
@@ -118,7 +124,12 @@ export class Recorder {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
-      if (this.hasLiveAction()) return this.noteChangeLater();
+      if (this.hasLiveAction()) {
+        // The action's own changes are recorded at its end; hash them meanwhile, so that end
+        // (and the next action's start) does not wait for thousands of files to be read.
+        this.warmAhead();
+        return this.noteChangeLater();
+      }
       void this.snapshot((receipts) => this.capture(receipts)).catch((err) => this.log(`watcher capture failed: ${String(err)}`));
     }, this.debounceMs);
   }
@@ -263,13 +274,19 @@ export class Recorder {
   /** Every changed file, with its diff inline while the diffs fit MAX_INLINE_DIFF_BYTES in all. */
   private async describe(changes: CheckpointChange[]): Promise<ChangedFile[]> {
     let budget = MAX_INLINE_DIFF_BYTES;
+    let misses = 0;
     const out: ChangedFile[] = [];
     for (const change of changes) {
       let diff: string | null = null;
-      // A text file's diff is about its size (or its old size, for a deletion): skip the read when it cannot fit.
-      if (budget > 0 && !change.binary && (change.size ?? 0) <= budget) {
+      // A diff holds at least the file's text (or its old text, for a deletion) and its path:
+      // skip the read when that cannot fit. Past a few reads that did not fit, the budget is
+      // spent: a 50,000-file command must not read 50,000 blobs for diffs it cannot keep.
+      if (budget > 0 && !change.binary && (change.size ?? 0) + Buffer.byteLength(change.path) <= budget) {
         diff = await this.opts.checkpoints.diffFor(change).catch(() => null);
-        if (diff !== null && Buffer.byteLength(diff) > budget) diff = null;
+        if (diff !== null && Buffer.byteLength(diff) > budget) {
+          diff = null;
+          if (++misses >= MAX_DIFF_MISSES) budget = 0;
+        }
         if (diff !== null) budget -= Buffer.byteLength(diff);
       }
       out.push({
@@ -356,6 +373,22 @@ export class Recorder {
 
   private endLease(): void {
     this.inFlight.shift();
+  }
+
+  /** Hashing ahead (see noteChange): passes back to back while files are waiting and an action runs. */
+  private warmAhead(): void {
+    if (this.warming) return;
+    this.warming = true;
+    const pass = (): void => {
+      this.opts.checkpoints.warm().then((waiting) => {
+        if (waiting > 0 && !this.closed && this.hasLiveAction()) setTimeout(pass, WARM_GAP_MS);
+        else this.warming = false;
+      }, (err: unknown) => {
+        this.warming = false;
+        this.log(`hashing ahead failed: ${String(err)}`);
+      });
+    };
+    pass();
   }
 
   private noteChangeLater(): void {

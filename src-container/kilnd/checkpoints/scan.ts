@@ -6,7 +6,7 @@ import type { Stats } from 'node:fs';
 import type { Exclusions } from './exclusions';
 import { MODE_EXEC, MODE_FILE, MODE_LINK, type ObjectStore } from './objects';
 import { display, fsPath, join, type RelPath } from './paths';
-import type { StatCache } from './stat-cache';
+import { isRacy, type StatCache } from './stat-cache';
 import { isBinary } from './text-diff';
 import type { Entry } from './tree-cache';
 
@@ -71,6 +71,23 @@ export class Scanner {
     }
   }
 
+  /**
+   * Hashes file `rel` ahead of a checkpoint into the object store and the stat cache (see
+   * CheckpointStore.warm). False when it changed too recently for its stat to be trusted
+   * yet, so hashing it now would be wasted; try again later. Directories are left alone (their
+   * files have events of their own, and the checkpoint walks new ones anyway).
+   */
+  warm(rel: RelPath, now = Date.now()): boolean {
+    const abs = fsPath(this.ctx.workTree, rel);
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (!st || !(st.isFile() || st.isSymbolicLink())) return true;
+    if (isRacy(st, now)) return false;
+    if (this.ctx.exclusions.isExcluded(rel, false) || st.size > this.ctx.maxFileBytes) return true;
+    if (st.isSymbolicLink()) this.file(rel, st, MODE_LINK, () => fs.readlinkSync(abs, { encoding: 'buffer' }));
+    else this.file(rel, st, st.mode & 0o111 ? MODE_EXEC : MODE_FILE, () => fs.readFileSync(abs));
+    return true;
+  }
+
   /** The files directly in directory `rel` (not its subdirectories): a shallow rescan. */
   async collectFiles(rel: RelPath): Promise<void> {
     const abs = fsPath(this.ctx.workTree, rel);
@@ -89,6 +106,7 @@ export class Scanner {
     }
     for (const name of names) {
       const child = join(rel, name);
+      if (this.walked.has(child)) continue; // in the change set too: collected already
       const cst = fs.lstatSync(fsPath(this.ctx.workTree, child), { throwIfNoEntry: false });
       if (cst && !cst.isDirectory()) await this.collect(child);
     }
@@ -99,7 +117,9 @@ export class Scanner {
   }
 
   private file(rel: RelPath, st: Stats, mode: string, read: () => Buffer): void {
-    let oid = this.ctx.stats.lookup(rel, st, mode);
+    const cached = this.ctx.stats.lookup(rel, st, mode);
+    let oid = cached?.oid;
+    if (cached?.binary !== undefined) this.info.set(rel, { binary: cached.binary, size: st.size });
     if (!oid) {
       let body: Buffer;
       try {
@@ -109,10 +129,11 @@ export class Scanner {
         return;
       }
       oid = this.ctx.objects.write('blob', body);
-      this.info.set(rel, { binary: isBinary(body), size: body.length });
+      const binary = isBinary(body);
+      this.info.set(rel, { binary, size: body.length });
       // The stat from before the read: a write racing the read changes it, so the next
       // checkpoint re-hashes (and the watcher has queued the path again anyway).
-      this.ctx.stats.record(rel, st, mode, oid);
+      this.ctx.stats.record(rel, st, mode, oid, Date.now(), binary);
     }
     this.found.set(rel, { mode, oid });
   }

@@ -1,12 +1,27 @@
 // path → {stat, oid}: lets a rescan skip hashing files whose lstat is unchanged, like git's
 // index. Persisted in the state dir so a restart costs readdir+lstat, not a re-hash.
-// Racy entries (modified within RACY_MS of being hashed: the kernel's coarse mtime clock may
-// give a later write the same mtime) are always re-hashed, as git does for its racy index.
+// Racy entries (modified so shortly before being hashed that a later write could get the same
+// mtime) are always re-hashed, as git does for its racy index. How short depends on the file
+// system's timestamps: Linux stamps files from its coarse clock (one tick, ≤ 10 ms), so where
+// timestamps carry sub-second digits a 100 ms window is safe with room to spare; a file system
+// with whole-second timestamps (FAT keeps 2 s) gets a 2 s window.
 import fs from 'node:fs';
 import type { Stats } from 'node:fs';
 import type { RelPath } from './paths';
 
-const RACY_MS = 1000;
+/** The racy window for file systems with fine timestamps, and for whole-second ones. */
+const RACY_FINE_MS = 100;
+const RACY_COARSE_MS = 2000;
+
+/** How long after its last change a file's stat can be trusted (see top). */
+export function racyWindowMs(st: { mtimeMs: number; ctimeMs: number }): number {
+  return st.mtimeMs % 1000 !== 0 || st.ctimeMs % 1000 !== 0 ? RACY_FINE_MS : RACY_COARSE_MS;
+}
+
+/** True while a file changed at `st` is too recent to trust its stat (see top). */
+export function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
+  return at - Math.max(st.mtimeMs, st.ctimeMs) < racyWindowMs(st);
+}
 const VERSION = 1;
 
 export interface StatEntry {
@@ -17,27 +32,29 @@ export interface StatEntry {
   mode: string;
   oid: string;
   racy: boolean;
+  /** Whether the content looked binary when hashed (unknown in caches from before it was kept). */
+  binary?: boolean;
 }
 
-type Row = [string, number, number, number, number, string, string, number];
+type Row = [string, number, number, number, number, string, string, number, number?];
 
 export class StatCache {
   readonly entries = new Map<RelPath, StatEntry>();
   private readonly changed = new Set<RelPath>();
 
-  /** The cached oid when `st` matches the entry and the entry is trustworthy. */
-  lookup(rel: RelPath, st: Stats, mode: string): string | undefined {
+  /** The cached entry when `st` matches it and it is trustworthy. */
+  lookup(rel: RelPath, st: Stats, mode: string): StatEntry | undefined {
     const e = this.entries.get(rel);
     if (!e || e.racy) return undefined;
     if (e.mode !== mode || e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ctimeMs !== st.ctimeMs || e.ino !== st.ino) {
       return undefined;
     }
-    return e.oid;
+    return e;
   }
 
-  record(rel: RelPath, st: Stats, mode: string, oid: string, hashedAt = Date.now()): void {
-    const racy = hashedAt - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS;
-    this.entries.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino, mode, oid, racy });
+  record(rel: RelPath, st: Stats, mode: string, oid: string, hashedAt = Date.now(), binary?: boolean): void {
+    const racy = isRacy(st, hashedAt);
+    this.entries.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino, mode, oid, racy, ...(binary !== undefined ? { binary } : {}) });
     this.changed.add(rel);
   }
 
@@ -91,11 +108,13 @@ export class StatCache {
       this.entries.delete(row[0]);
       return;
     }
-    const [p, mtimeMs, ctimeMs, size, ino, mode, oid, racy] = row;
-    this.entries.set(p, { mtimeMs, ctimeMs, size, ino, mode, oid, racy: racy === 1 });
+    const [p, mtimeMs, ctimeMs, size, ino, mode, oid, racy, binary] = row;
+    this.entries.set(p, { mtimeMs, ctimeMs, size, ino, mode, oid, racy: racy === 1, ...(binary !== undefined ? { binary: binary === 1 } : {}) });
   }
 }
 
 function toRow(p: RelPath, e: StatEntry): Row {
-  return [p, e.mtimeMs, e.ctimeMs, e.size, e.ino, e.mode, e.oid, e.racy ? 1 : 0];
+  const row: Row = [p, e.mtimeMs, e.ctimeMs, e.size, e.ino, e.mode, e.oid, e.racy ? 1 : 0];
+  if (e.binary !== undefined) row.push(e.binary ? 1 : 0);
+  return row;
 }

@@ -10,7 +10,6 @@ import { LABEL } from '../sessions/pod-spec';
 import { FileSecretStore } from '../settings/file-secret-store';
 import type { SecretStore } from '../settings/secret-store';
 import { SettingsStore } from '../settings/settings-store';
-import type { Terminal } from '../terminals/terminal';
 import { TerminalRegistry, type OpenInSession } from '../terminals/registry';
 import { providerOfKeyEnv } from '../models/agent-endpoint';
 import { AGENT_TITLES, isTerminalAgent, OPENCODE_INTERACTIVE, unknownAgent } from '../sessions/session-agent';

@@ -88,7 +88,9 @@ describe('the window: an agent tab from the "New tab" menu', () => {
 
       const panel = page.locator('[role=tabpanel]:not([hidden])');
       await panel.click();
-      await page.keyboard.type('Create tab.txt');
+      // As a person types: Codex reads a burst of keys ending in Enter as a paste (Enter then adds a line).
+      await page.keyboard.type('Create tab.txt', { delay: 40 });
+      await page.waitForTimeout(500);
       await page.keyboard.press('Enter');
       const file = join(kiln.workspaces, (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[])[0]!.id, 'tab.txt');
       await until('tab.txt from the tool', () => existsSync(file) || undefined, 90_000);

@@ -64,6 +64,8 @@ export interface InteractiveAgentOptions {
   install?: boolean;
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
+  /** The volume to install into (default the shared one the workspace mounts; tests use a throwaway one). */
+  volume?: string;
 }
 
 export interface InteractiveAgent {
@@ -97,7 +99,7 @@ export async function prepareInteractiveAgent(opts: InteractiveAgentOptions): Pr
       throw new KilnFailure(kilnError('E_AGENT_NOT_INSTALLED', `${pkg.title} is not installed yet.`, `Run \`kiln agents install ${agent}\` (once, for every session), then open it again.`));
     }
     opts.onProgress?.(`Installing ${pkg.title} ${pkg.version} (once, for every session)`);
-    await installAgent({ docker, agent, image: opts.image, onProgress: (p) => opts.onProgress?.(p.text), ...(opts.signal ? { signal: opts.signal } : {}) });
+    await installAgent({ docker, agent, image: opts.image, onProgress: (p) => opts.onProgress?.(p.text), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.volume ? { volume: opts.volume } : {}) });
     installed = true;
   }
   opts.onProgress?.(`Configuring ${pkg.title} for ${opts.endpoint.model}`);

@@ -1,4 +1,4 @@
-// An agent other than OpenCode in a window terminal, through `kiln web`'s real WebSocket, on the
+// Agents other than OpenCode in window terminals, through `kiln web`'s real WebSocket, on the
 // real engine and runtime image: the session's model is the scripted model server (as a host
 // Ollama), `terminal.kinds` offers every agent, `terminal.open` with kind 'codex' configures Codex
 // CLI for the session's model (steps on the `progress` stream), its TUI draws in the terminal,
@@ -152,6 +152,25 @@ describe('an agent tab for Codex CLI, over kiln web, on a real session', () => {
     await a.call('terminal.close', { terminal });
     expect((await a.call('terminal.list', { id: name })).some((t) => t.terminal === terminal)).toBe(false);
   }, 240_000);
+
+  it('opens Claude Code in a terminal too: its TUI draws with the session model', async () => {
+    const { terminal } = await a.call('terminal.open', { id: name, kind: 'claude-code', cols: 120, rows: 36 });
+    let text = '';
+    const off = a.on('terminal.data', (p) => {
+      if (p.terminal !== terminal) return;
+      text += p.data;
+      void a.call('terminal.ack', { terminal, bytes: Buffer.byteLength(p.data) }).catch(() => undefined);
+    });
+    try {
+      await until('Claude Code on screen with the session model', () => (squashed(text).includes('ClaudeCode') && squashed(text).includes(model.replace(/\s+/g, ''))) || undefined, 90_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nscreen: ${JSON.stringify(plain(text).slice(-3000))}`, { cause: err });
+    } finally {
+      off();
+    }
+    expect((await a.call('terminal.list', { id: name })).find((t) => t.terminal === terminal)).toMatchObject({ kind: 'claude-code', title: 'Claude Code', exited: false });
+    await a.call('terminal.close', { terminal });
+  }, 120_000);
 
   it('refuses a kind no agent has, with the kinds there are', async () => {
     await expect(a.call('terminal.open', { id: name, kind: 'no-such-agent', cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'E_TERMINAL_KIND' });

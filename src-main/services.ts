@@ -8,6 +8,7 @@ import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineF
 import { buildRuntimeImage, imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
 import { SessionManager, kilnPaths, type CreatedSession, type CreateSessionOptions, type SessionInfo } from './sessions';
 import type { KilnPaths } from './sessions/paths';
+import { AGENT_TITLES, agentInstalled, prepareInteractiveAgent, TERMINAL_AGENTS, type InteractiveAgent, type TerminalAgent } from './sessions/session-agent';
 import { openTerminal, type Terminal } from './terminals/terminal';
 import { TimelineClient } from './timeline';
 
@@ -59,6 +60,14 @@ export interface TerminalsService {
   open(session: string, opts: { cmd: string[]; env: Record<string, string>; cols: number; rows: number }): Promise<Terminal>;
 }
 
+/** Agents in a session's terminals (the same path as `kiln attach --agent`: sessions/session-agent.ts). */
+export interface AgentsService {
+  /** Every agent a terminal can run in the session, and whether it is installed. */
+  list(session: string): Promise<Array<{ agent: TerminalAgent; title: string; installed: boolean }>>;
+  /** Install when missing (progress lines), write its settings for the session's model; its argv and env. */
+  prepare(session: string, agent: string, opts?: { apiKey?: (envName: string) => string | undefined; onProgress?: (line: string) => void; install?: boolean }): Promise<InteractiveAgent>;
+}
+
 /** The engine as the window shows it; `docker` only where there is one (not inside the all-in-one container). */
 export interface EngineInfo {
   name: string;
@@ -73,12 +82,15 @@ export interface WindowServices {
   sessions: SessionsService;
   timeline: TimelineService;
   terminals: TerminalsService;
+  /** Absent where agents other than OpenCode cannot run (the all-in-one container). */
+  agents?: AgentsService;
   labels?: Record<string, string>;
 }
 
 export interface AppServices extends WindowServices {
   engine: EngineFound;
   sessions: SessionManager;
+  agents: AgentsService;
   /** Extra labels on what Kiln creates (tests: kiln.test=1); for containers made outside sessions. */
   labels?: Record<string, string>;
 }
@@ -128,7 +140,27 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
   const terminals: TerminalsService = {
     open: async (session, t) => openTerminal({ docker, container: await sessions.workspaceContainer(session), user: 'agent', cwd: '/workspace', ...t }),
   };
-  return { engine: found, images, sessions, timeline, terminals, ...(labels ? { labels } : {}) };
+  const agents: AgentsService = {
+    list: async (session) => {
+      const container = await sessions.workspaceContainer(session);
+      return Promise.all(
+        TERMINAL_AGENTS.map(async (agent) => ({ agent, title: AGENT_TITLES[agent], installed: agent === 'opencode' || (await agentInstalled(docker, container, agent)) })),
+      );
+    },
+    prepare: async (session, agent, o = {}) => {
+      const container = await sessions.workspaceContainer(session);
+      const endpoint = sessions.store.read(session)?.endpoint;
+      const apiKey = endpoint?.apiKeyEnv ? o.apiKey?.(endpoint.apiKeyEnv) : undefined;
+      return prepareInteractiveAgent({
+        docker, container, image: tag, agent,
+        ...(endpoint ? { endpoint } : {}),
+        ...(apiKey ? { apiKey } : {}),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        ...(o.install !== undefined ? { install: o.install } : {}),
+      });
+    },
+  };
+  return { engine: found, images, sessions, timeline, terminals, agents, ...(labels ? { labels } : {}) };
 }
 
 /**

@@ -41,6 +41,19 @@ export function codexConfigToml(endpoint: ModelEndpoint): string {
 /** Codex's system config layer on Unix; hooks.json beside it is a managed hook source. */
 export const CODEX_SYSTEM_HOOKS = '/etc/codex/hooks.json';
 
+/** Codex's managed requirements on Unix: what no user, project or profile config layer can change. */
+export const CODEX_SYSTEM_REQUIREMENTS = '/etc/codex/requirements.toml';
+
+/**
+ * Pins the hooks feature on. Without it a trusted project's `.codex/config.toml` with
+ * `[features] hooks = false` (or the legacy `codex_hooks`) switches off every hook, the system
+ * layer's included (seen with Codex 0.169: the tool ran with no checkpoint). Only the feature
+ * is pinned: the project's and the user's own hooks still run beside ours.
+ */
+export function codexRequirementsToml(): string {
+  return ['# Kiln: the recorder hooks (hooks.json beside this file) cannot be switched off by configuration.', '[features]', 'hooks = true', ''].join('\n');
+}
+
 /** The system hooks.json: no matcher, so every tool (shell, apply_patch, MCP) is checkpointed. */
 export function codexHooks(): Record<string, unknown> {
   const hook = (phase: 'before' | 'after', timeout: number) => [{ hooks: [{ type: 'command', command: hookCommand('codex', phase), timeout }] }];

@@ -5,7 +5,7 @@
 // the Dockerfile copies each to its system path. A recipe's or a project's own configuration is
 // merged with them and cannot remove them.
 import { CLAUDE_MANAGED_SETTINGS, claudeManagedSettings } from './claude-code';
-import { CODEX_SYSTEM_HOOKS, codexHooks } from './codex';
+import { CODEX_SYSTEM_HOOKS, CODEX_SYSTEM_REQUIREMENTS, codexHooks, codexRequirementsToml } from './codex';
 import { GEMINI_SYSTEM_SETTINGS, geminiSystemSettings } from './gemini-cli';
 import { json } from './setup';
 
@@ -21,6 +21,7 @@ export function systemHookFiles(): SystemHookFile[] {
   return [
     { source: 'src-container/agents/claude-code/managed-settings.json', target: CLAUDE_MANAGED_SETTINGS, content: json(claudeManagedSettings()) },
     { source: 'src-container/agents/codex/hooks.json', target: CODEX_SYSTEM_HOOKS, content: json(codexHooks()) },
+    { source: 'src-container/agents/codex/requirements.toml', target: CODEX_SYSTEM_REQUIREMENTS, content: codexRequirementsToml() },
     { source: 'src-container/agents/gemini-cli/settings.json', target: GEMINI_SYSTEM_SETTINGS, content: json(geminiSystemSettings()) },
   ];
 }

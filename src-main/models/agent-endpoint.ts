@@ -27,6 +27,11 @@ const CLOUD: Record<Exclude<ModelProvider, 'ollama' | 'openai-compatible'>, { ba
   openrouter: { baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', contextLength: 128_000 },
 };
 
+/** The cloud provider whose key lives in this variable (the key store is keyed by provider). */
+export function providerOfKeyEnv(name: string): string | undefined {
+  return Object.entries(CLOUD).find(([, c]) => c.apiKeyEnv === name)?.[0];
+}
+
 /** A host address as a container sees it: localhost is the container itself, so use the host gateway name. */
 export function forContainer(url: string, hostName = new URL(CONTAINER_OLLAMA_URL).hostname): string {
   const u = new URL(url);

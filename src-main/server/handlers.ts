@@ -14,6 +14,8 @@ import { KILN_KINDS } from '../timeline/chains';
 import type { Attachment } from '../terminals/registry';
 import { recipeHandlers } from './recipe-handlers';
 import { kilnPaths } from '../sessions/paths';
+import { AGENT_TITLES, TERMINAL_AGENTS } from '../sessions/session-agent';
+import { kilnError } from '../../src-shared/errors';
 import { version } from '../../package.json';
 import { keysHandlers, modelsStatus } from './models-handlers';
 import { createWindowHost, type WindowHost } from './window-host';
@@ -251,7 +253,17 @@ export function createHandlers({ services: given, mode, persistent, push, signal
     'timeline.undoPreview': ({ id, checkpoint }) => withTimeline(id, (t) => t.undoPreview(checkpoint)),
     'timeline.undo': ({ id, checkpoint }) => withTimeline(id, (t) => t.undo(checkpoint)),
 
-    'terminal.open': async ({ id, kind, attach: existing, cols, rows }) => {
+    'terminal.kinds': async ({ id }) => {
+      const services = await svc();
+      const shell = { kind: 'shell', title: 'Shell', installed: true };
+      if (!services.agents) {
+        const elsewhere = kilnError('E_TERMINAL_KIND', 'Only OpenCode and a shell run here: this engine has no shared agents volume.', 'Run Kiln with Docker (`kiln web`) for Claude Code, Codex and Gemini CLI.');
+        return [shell, ...TERMINAL_AGENTS.map((kind) => ({ kind, title: AGENT_TITLES[kind], installed: kind === 'opencode', ...(kind === 'opencode' ? {} : { unavailable: elsewhere }) }))];
+      }
+      const agents = await services.agents.list(id);
+      return [shell, ...agents.map((a) => ({ kind: a.agent, title: a.title, installed: a.installed }))];
+    },
+    'terminal.open': async ({ id, kind, attach: existing, cols, rows, task }) => {
       const registry = await host.terminals();
       if (existing) {
         const info = registry.list(id).find((t) => t.terminal === existing);
@@ -260,7 +272,14 @@ export function createHandlers({ services: given, mode, persistent, push, signal
         if (!info.exited && (info.cols !== cols || info.rows !== rows)) await registry.resize(existing, cols, rows).catch(() => undefined);
         return { terminal: existing, replay };
       }
-      const info = await registry.open(id, kind ?? 'shell', cols, rows);
+      let info;
+      try {
+        info = await registry.open(id, kind ?? 'shell', cols, rows, { onProgress: (line) => progress(task, line.slice(0, 300)) });
+      } catch (err) {
+        progress(task, 'The terminal could not open', undefined, undefined, true);
+        throw err;
+      }
+      progress(task, 'Ready', undefined, undefined, true);
       const replay = await attach(info.terminal);
       return { terminal: info.terminal, ...(replay ? { replay } : {}) };
     },

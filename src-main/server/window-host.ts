@@ -10,8 +10,9 @@ import { LABEL } from '../sessions/pod-spec';
 import { FileSecretStore } from '../settings/file-secret-store';
 import type { SecretStore } from '../settings/secret-store';
 import { SettingsStore } from '../settings/settings-store';
-import type { Terminal } from '../terminals/terminal';
-import { TerminalRegistry } from '../terminals/registry';
+import { TerminalRegistry, type OpenInSession } from '../terminals/registry';
+import { providerOfKeyEnv } from '../models/agent-endpoint';
+import { AGENT_TITLES, isTerminalAgent, OPENCODE_INTERACTIVE, unknownAgent } from '../sessions/session-agent';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 
 export interface WindowHost {
@@ -38,11 +39,6 @@ export interface WindowHostOptions {
   /** Debounce of the session-list broadcast. */
   debounceMs?: number;
 }
-
-const AGENT_KINDS: Record<string, string[]> = {
-  // OpenCode is baked into the image and configured by the workspace container's environment.
-  opencode: ['bash', '-lc', 'exec opencode'],
-};
 
 export function createWindowHost(holder: ServicesHolder<WindowServices>, opts: WindowHostOptions = {}): WindowHost {
   const env = opts.env ?? process.env;
@@ -112,13 +108,28 @@ export function createWindowHost(holder: ServicesHolder<WindowServices>, opts: W
       });
   };
 
-  const openIn = async (session: string, kind: string, cols: number, rows: number): Promise<Terminal> => {
+  // A shell, OpenCode (baked in, configured by the container's environment), or an agent from
+  // the shared volume: installed on first use, configured for the session's model — the same
+  // path as `kiln attach --agent` (src-main/sessions/session-agent.ts).
+  const openIn: OpenInSession = async (session, kind, cols, rows, o = {}) => {
     const services = await holder.get();
-    const cmd = kind === 'shell' ? ['bash', '-l'] : AGENT_KINDS[kind];
-    if (!cmd) {
-      throw new KilnFailure(kilnError('E_TERMINAL_KIND', `Kiln cannot open a terminal of kind "${kind}" yet.`, 'Open a shell (kind "shell") or OpenCode (kind "opencode").'));
+    const env = { TERM: 'xterm-256color', COLORTERM: 'truecolor' };
+    if (kind === 'shell') return { term: await services.terminals.open(session, { cmd: ['bash', '-l'], env, cols, rows }), title: 'Shell' };
+    if (!isTerminalAgent(kind)) throw unknownAgent(kind);
+    if (!services.agents) {
+      if (kind !== 'opencode') {
+        throw new KilnFailure(kilnError('E_TERMINAL_KIND', `${AGENT_TITLES[kind]} cannot run here: this engine has no shared agents volume.`, 'Open OpenCode or a shell, or run Kiln with Docker (`kiln web`) for the other agents.'));
+      }
+      return { term: await services.terminals.open(session, { cmd: OPENCODE_INTERACTIVE, env, cols, rows }), title: AGENT_TITLES.opencode };
     }
-    return services.terminals.open(session, { cmd, env: { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, cols, rows });
+    const agent = await services.agents.prepare(session, kind, {
+      apiKey: (name) => {
+        const provider = providerOfKeyEnv(name);
+        return provider ? secrets.get(provider) : undefined;
+      },
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+    return { term: await services.terminals.open(session, { cmd: agent.cmd, env: { ...agent.env, ...env }, cols, rows }), title: agent.title };
   };
 
   return {

@@ -48,7 +48,11 @@ interface Entry {
   exitCode?: number | null;
 }
 
-export type OpenInSession = (session: string, kind: string, cols: number, rows: number) => Promise<Terminal>;
+/** Opens a terminal of `kind` (steps before it runs, e.g. an agent's install, go to onProgress); its tab title. */
+export type OpenInSession = (session: string, kind: string, cols: number, rows: number, opts?: OpenOptions) => Promise<{ term: Terminal; title: string }>;
+export interface OpenOptions {
+  onProgress?: (line: string) => void;
+}
 
 const gone = (id: string) =>
   new KilnFailure(kilnError('E_TERMINAL_GONE', `The terminal ${id} is closed.`, 'Open a new terminal for the session.'));
@@ -59,11 +63,11 @@ export class TerminalRegistry {
 
   constructor(private readonly openIn: OpenInSession, private readonly replayChars = REPLAY_CHARS) {}
 
-  async open(session: string, kind: string, cols: number, rows: number): Promise<TerminalInfo> {
-    const term = await this.openIn(session, kind, cols, rows);
+  async open(session: string, kind: string, cols: number, rows: number, opts: OpenOptions = {}): Promise<TerminalInfo> {
+    const { term, title } = await this.openIn(session, kind, cols, rows, opts);
     const id = `t-${randomBytes(6).toString('hex')}`;
     const entry: Entry = {
-      info: { terminal: id, session, kind, title: kind === 'shell' ? 'Shell' : kind, cols, rows, exited: false },
+      info: { terminal: id, session, kind, title, cols, rows, exited: false },
       term,
       decoder: new StringDecoder('utf8'),
       ring: [],

@@ -2,7 +2,7 @@
 // terminal.list. The xterm instances themselves live in useTerminal (one hook, one terminal);
 // this store holds which tabs exist, which terminal each is bound to, and the layout.
 import { create } from 'zustand';
-import type { SessionSummary } from '../../src-shared/api/contract';
+import type { RequestOutput, SessionSummary } from '../../src-shared/api/contract';
 import { bridge } from '../bridge';
 import { asKilnError, type KilnError } from './errors';
 
@@ -23,10 +23,17 @@ interface SessionTabs {
   secondary: string | null;
 }
 
+export type TerminalKind = RequestOutput<'terminal.kinds'>[number];
+
 interface TerminalsState {
   bySession: Record<string, SessionTabs>;
+  /** What a new tab of each session can run (terminal.kinds), for the "New tab" menu. */
+  kinds: Record<string, TerminalKind[]>;
   error: KilnError | null;
   load(session: SessionSummary): Promise<void>;
+  loadKinds(session: string): Promise<void>;
+  /** A new tab running `kind` (a shell or an agent), made current; its terminal opens when it mounts. */
+  addTab(session: string, kind: string, title?: string): void;
   activate(session: string, key: string): void;
   toggleSplit(session: string): void;
   bound(session: string, key: string, terminal: string): void;
@@ -40,9 +47,14 @@ export function agentsOf(session: SessionSummary): string[] {
 
 export function titleOf(kind: string): string {
   if (kind === 'shell') return 'Shell';
-  const names: Record<string, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex', 'gemini-cli': 'Gemini CLI' };
+  const names: Record<string, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex CLI', 'gemini-cli': 'Gemini CLI' };
   return names[kind] ?? kind;
 }
+
+/** The progress task of a tab's terminal.open (an agent's install and setup report under it). */
+export const openTask = (key: string) => `terminal.open:${key}`;
+
+let added = 0;
 
 export const useTerminals = create<TerminalsState>((set, get) => {
   const patch = (session: string, fn: (t: SessionTabs) => Partial<SessionTabs>) =>
@@ -53,7 +65,20 @@ export const useTerminals = create<TerminalsState>((set, get) => {
     });
   return {
     bySession: {},
+    kinds: {},
     error: null,
+    async loadKinds(session) {
+      try {
+        const kinds = await bridge.call('terminal.kinds', { id: session });
+        set((s) => ({ kinds: { ...s.kinds, [session]: kinds } }));
+      } catch (err) {
+        set({ error: asKilnError(err) });
+      }
+    },
+    addTab(session, kind, title) {
+      const key = `${kind}~${Date.now().toString(36)}${++added}`;
+      patch(session, (t) => ({ tabs: [...t.tabs, { key, kind, title: title ?? titleOf(kind) }], active: key }));
+    },
     async load(session) {
       if (get().bySession[session.id]) return;
       let open: Tab[] = [];

@@ -108,6 +108,17 @@ export const TerminalInfoSchema = z.object({
   exited: z.boolean(),
 });
 
+export const TerminalKindSchema = z.object({
+  /** 'shell', 'opencode', 'claude-code', 'codex', 'gemini-cli'. */
+  kind: z.string(),
+  /** Its name on a tab and in the "New tab" menu. */
+  title: z.string(),
+  /** False: installed into the shared agents volume when first opened (once, for every session). */
+  installed: z.boolean(),
+  /** Why it cannot be opened here, with the next step (then it is shown, disabled). */
+  unavailable: KilnErrorSchema.optional(),
+});
+
 const ProgressTask = z.string().min(1).max(200).optional();
 
 // ── Recipes (issue 9) ─────────────────────────────────────────────────────────────────────────
@@ -266,13 +277,20 @@ export const requests = {
   },
   /**
    * A terminal in the session's workspace: `kind` 'shell' or an agent name (its tab runs that
-   * agent). With `attach`, reattach to a terminal that is still open (after a reload or a
+   * agent, installed on first use and configured for the session's model; those steps arrive on
+   * the `progress` stream under `task` when given). With `attach`, reattach to a terminal that is still open (after a reload or a
    * reconnect): `replay` holds its recent screen output to write first.
    */
   'terminal.open': {
-    input: z.object({ id: SessionId, kind: z.string().min(1).max(40).optional(), attach: z.string().optional(), cols: z.number().int().positive(), rows: z.number().int().positive() }),
+    input: z.object({ id: SessionId, kind: z.string().min(1).max(40).optional(), attach: z.string().optional(), cols: z.number().int().positive(), rows: z.number().int().positive(), task: ProgressTask }),
     output: z.object({ terminal: z.string(), replay: z.string().optional() }),
   },
+  /**
+   * What a new terminal tab of the session can run: 'shell' and every agent Kiln supports, each
+   * with its name and whether it is ready (an agent not yet installed installs on first open,
+   * its steps on the `progress` stream under terminal.open's `task`).
+   */
+  'terminal.kinds': { input: z.object({ id: SessionId }), output: z.array(TerminalKindSchema) },
   /** The session's open terminals (a reloaded page reattaches to them). */
   'terminal.list': { input: z.object({ id: SessionId }), output: z.array(TerminalInfoSchema) },
   'terminal.write': { input: z.object({ terminal: z.string(), data: z.string() }), output: z.object({}) },

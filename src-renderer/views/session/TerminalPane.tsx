@@ -1,5 +1,7 @@
-import type { Tab } from '../../state/terminals';
+import { useApp } from '../../state/app';
+import { openTask, type Tab } from '../../state/terminals';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { ProgressBar } from '../common/ProgressBar';
 import { useTerminal } from './useTerminal';
 
 export function TerminalPane(props: { session: string; tab: Tab; place: 'left' | 'right' | 'hidden'; active: boolean; onBound(id: string): void; onExit(): void }) {
@@ -13,6 +15,9 @@ export function TerminalPane(props: { session: string; tab: Tab; place: 'left' |
     onBound: props.onBound,
     onExit: props.onExit,
   });
+  // An agent's first open installs it into the shared volume and writes its settings: say so.
+  const progress = useApp((s) => s.progress[openTask(tab.key)]);
+  const preparing = phase === 'opening' && !error && progress && !progress.done;
   return (
     <div
       id={`panel-${tab.key}`}
@@ -22,6 +27,11 @@ export function TerminalPane(props: { session: string; tab: Tab; place: 'left' |
       hidden={place === 'hidden'}
       data-state={exited ? 'exited' : phase}
     >
+      {preparing && (
+        <div className="terminal-progress">
+          <ProgressBar label={`Preparing ${tab.title}`} message={progress.message} {...(progress.current !== undefined ? { current: progress.current } : {})} {...(progress.total !== undefined ? { total: progress.total } : {})} />
+        </div>
+      )}
       {error && (
         <div className="terminal-error">
           <ErrorNotice error={error} compact />

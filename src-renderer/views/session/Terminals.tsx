@@ -1,10 +1,12 @@
-// The session's terminals: a tablist (one tab per agent, plus a shell), each pane kept mounted
+// The session's terminals: a tablist (one tab per agent, plus a shell; "New tab" adds a shell or
+// any agent Kiln supports), each pane kept mounted
 // (hidden when inactive) so a tab keeps its screen; "Split" shows two side by side. A find box
 // searches the active terminal (search addon).
 import { useEffect, useState } from 'react';
 import type { SessionSummary } from '../../../src-shared/api/contract';
 import { useTerminals } from '../../state/terminals';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { NewTabMenu } from './NewTabMenu';
 import { TerminalPane } from './TerminalPane';
 import { terminalRegistry } from './useTerminal';
 
@@ -68,6 +70,7 @@ export function Terminals({ session }: { session: SessionSummary }) {
               if (e.key === 'Enter') terminalRegistry.get(active)?.search[e.shiftKey ? 'findPrevious' : 'findNext'](find);
             }}
           />
+          <NewTabMenu session={session.id} />
           <button type="button" className="btn btn-small" aria-pressed={split} onClick={() => toggleSplit(session.id)} disabled={tabs.length < 2}>
             Split
           </button>

@@ -19,6 +19,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { utf8Length } from '../../../src-shared/events/limits';
 import { bridge, onReconnect } from '../../bridge';
 import { asKilnError, type KilnError } from '../../state/errors';
+import { openTask } from '../../state/terminals';
 
 export interface TerminalHandle {
   term: Terminal;
@@ -186,7 +187,8 @@ export function useTerminal(opts: UseTerminalOptions) {
             // gone (the host restarted or it exited): open a new one below
           }
         }
-        const r = await bridge.call('terminal.open', { id: session, kind, ...size });
+        // An agent not yet installed installs now: its steps arrive on `progress` under this task.
+        const r = await bridge.call('terminal.open', { id: session, kind, ...size, task: openTask(tabKey) });
         if (disposed) return;
         writeReplay(r.replay);
         bind(r.terminal);

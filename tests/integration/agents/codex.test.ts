@@ -9,8 +9,8 @@ import { codexSetup } from '../../../src-main/agents/codex';
 import { writeHomeFiles } from '../../../src-main/agents/home-files';
 import { envList } from '../../../src-main/terminals/exec-exit';
 import type { ModelServer } from '../../fixtures/model-server';
-import { execIn, type TestPod } from '../../support/pod';
-import { expectCheckpointedWrite, podWithAgent, scriptedWrite } from './cli-agents';
+import { bySeq, execIn, type TestPod } from '../../support/pod';
+import { content, expectCheckpointedWrite, podWithAgent, scriptedWrite, tag } from './cli-agents';
 
 describe('Codex CLI in a pod', () => {
   let server: ModelServer;
@@ -46,5 +46,30 @@ describe('Codex CLI in a pod', () => {
     const tool = await expectCheckpointedWrite(pod, 'codex', 'hello.txt');
     expect(tool.ok).toBe(true);
     expect(JSON.stringify(tool.input)).toContain('hello.txt');
+  });
+
+  it('a project config that switches hooks off still gets the checkpoint before the tool (the system requirements pin them on)', async () => {
+    const again = await scriptedWrite({ name: 'exec_command', arguments: { cmd: "printf 'two\\n' > second.txt", login: false } }, 'ok');
+    try {
+      const setup = codexSetup({ model: 'test-model', baseURL: `http://${gateway}:${again.server.port}/v1` });
+      await writeHomeFiles(pod.workspaceContainer, setup.files);
+      // The trusted project's own config layer tries both spellings of the feature, and its own hooks.json is empty.
+      fs.mkdirSync(path.join(pod.workspace, '.codex'), { recursive: true });
+      fs.writeFileSync(path.join(pod.workspace, '.codex', 'config.toml'), '[features]\nhooks = false\ncodex_hooks = false\n');
+      fs.writeFileSync(path.join(pod.workspace, 'notes.md'), 'changed since the last checkpoint\n');
+      const before = (await pod.events()).length;
+      const run = await execIn(pod.workspaceContainer, ['env', ...envList(setup.env), ...setup.headless('Create second.txt saying two')]);
+      expect(run.exitCode, run.stderr + run.stdout.slice(-2000)).toBe(0);
+      expect(fs.readFileSync(path.join(pod.workspace, 'second.txt'), 'utf8')).toBe('two\n');
+      expect((await pod.api('GET', '/api/settled')).status).toBe(200);
+      const events = bySeq(await pod.events()).slice(before);
+      const cp = events.findIndex((e) => e.kind === 4602 && content(e).reason === 'pre-tool');
+      expect(cp, `a pre-tool checkpoint after the project turned hooks off; stderr: ${run.stderr.slice(-1500)}`).toBeGreaterThanOrEqual(0);
+      const tool = events.findIndex((e, i) => i > cp && e.kind === 4601 && tag(e, 't') === 'tool' && content(e).agent === 'codex');
+      expect(tool, 'the tool receipt after it').toBeGreaterThan(cp);
+      expect(JSON.stringify(content(events[tool]!).input)).toContain('second.txt');
+    } finally {
+      await again.server.close();
+    }
   });
 });

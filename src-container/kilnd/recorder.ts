@@ -30,6 +30,12 @@ type CheckpointReason = CheckpointInput['reason'];
 
 /** Diffs read that did not fit the inline budget, after which no more are tried (see describe). */
 const MAX_DIFF_MISSES = 8;
+/**
+ * How long the capture after a command waits for the next command to start. A script's
+ * commands come back to back (a few ms apart): the two then share one watcher flush, which
+ * costs up to 50 ms each (parcel batches events that close together), instead of one each.
+ */
+const END_GRACE_MS = 25;
 /** Between passes of hashing ahead: lets hook requests and receipts in between. */
 const WARM_GAP_MS = 10;
 
@@ -73,6 +79,8 @@ export class Recorder {
   private lastBefore: string | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private warming = false;
+  /** The capture after the last command or tool call, until it runs (see END_GRACE_MS). */
+  private pendingEnd: { timer: NodeJS.Timeout; run: () => void } | null = null;
   private closed = false;
   private readonly debounceMs: number;
   private readonly leaseMs: number;
@@ -105,6 +113,7 @@ export class Recorder {
 
   /** Resolves once every receipt handed over so far is signed and stored (readers, tests, close). */
   settled(): Promise<void> {
+    this.runPendingEnd();
     return this.cpQueue.then(() => this.rxQueue).then(() => undefined, () => undefined);
   }
 
@@ -140,9 +149,10 @@ export class Recorder {
    * nothing changed since the last checkpoint (the watcher knows) it answers at once.
    */
   beforeAction(reason: CheckpointReason): Promise<{ commit: string }> {
+    const asked = performance.now();
     this.inFlight.push(Date.now());
     return this.snapshot(async (receipts) => {
-      const cp = await this.capture(receipts, reason, { flush: 'when-dirty' });
+      const cp = await this.capture(receipts, reason, { flush: 'when-dirty', asked });
       this.lastBefore = cp.commit;
       receipts(() => this.mark(cp.commit, reason));
       return { commit: cp.commit };
@@ -156,22 +166,22 @@ export class Recorder {
   afterCommand(end: CommandEnd): void {
     this.endLease();
     const checkpoint = this.lastBefore;
-    void this.snapshot(async (receipts) => {
+    this.deferEnd(() => void this.snapshot(async (receipts) => {
       let cause: string | undefined;
       receipts(() => { cause = this.write(this.opts.writer.action({ type: 'command', ...end, ...(checkpoint ? { checkpoint } : {}) })).id; });
       await this.capture(receipts, 'watcher', {}, () => cause);
-    }).catch((err) => this.log(`command capture failed: ${String(err)}`));
+    }).catch((err) => this.log(`command capture failed: ${String(err)}`)));
   }
 
   /** After a tool call; queued like afterCommand. */
   afterTool(call: ToolCall): void {
     this.endLease();
     const checkpoint = this.lastBefore;
-    void this.snapshot(async (receipts) => {
+    this.deferEnd(() => void this.snapshot(async (receipts) => {
       let cause: string | undefined;
       receipts(() => { cause = this.write(this.opts.writer.action({ type: 'tool', phase: 'after', ...call, ...(checkpoint ? { checkpoint } : {}) })).id; });
       await this.capture(receipts, 'watcher', {}, () => cause);
-    }).catch((err) => this.log(`tool capture failed: ${String(err)}`));
+    }).catch((err) => this.log(`tool capture failed: ${String(err)}`)));
   }
 
   message(from: string, text: string, to?: string): Promise<void> {
@@ -243,10 +253,8 @@ export class Recorder {
    * Snapshot the present; hand the receipts for what changed since the last snapshot to the
    * receipt queue: the parent's checkpoint event (if it has none yet), then ONE changes receipt.
    */
-  private async capture(receipts: Receipts, reason: CheckpointReason = 'watcher', opts: { flush?: 'when-dirty' } = {}, cause: () => string | undefined = () => undefined): Promise<Checkpoint> {
-    const cp = opts.flush === 'when-dirty'
-      ? await this.opts.checkpoints.takeCheckpoint(reason, { flush: 'when-dirty' })
-      : await this.opts.checkpoints.takeCheckpoint(reason);
+  private async capture(receipts: Receipts, reason: CheckpointReason = 'watcher', opts: { flush?: 'when-dirty'; asked?: number } = {}, cause: () => string | undefined = () => undefined): Promise<Checkpoint> {
+    const cp = await this.opts.checkpoints.takeCheckpoint(reason, opts);
     const newSkips = this.newSkips(cp.skipped);
     if (cp.unchanged || cp.changes.length === 0) {
       if (newSkips.length) receipts(() => this.writeSkips(newSkips));
@@ -357,6 +365,7 @@ export class Recorder {
    * wait for them.
    */
   private snapshot<T>(fn: (receipts: Receipts) => Promise<T>): Promise<T> {
+    this.runPendingEnd(); // an end's capture keeps its place before anything that comes after it
     const receipts: Receipts = (work) => {
       this.rxQueue = this.rxQueue.then(work).catch((err: unknown) => this.log(`a receipt could not be stored: ${String(err)}`));
     };
@@ -373,6 +382,20 @@ export class Recorder {
 
   private endLease(): void {
     this.inFlight.shift();
+  }
+
+  /** Queues an end's capture after END_GRACE_MS, or sooner when anything else is queued. */
+  private deferEnd(run: () => void): void {
+    this.runPendingEnd();
+    this.pendingEnd = { timer: setTimeout(() => this.runPendingEnd(), END_GRACE_MS), run };
+  }
+
+  private runPendingEnd(): void {
+    const p = this.pendingEnd;
+    if (!p) return;
+    this.pendingEnd = null;
+    clearTimeout(p.timer);
+    p.run();
   }
 
   /** Hashing ahead (see noteChange): passes back to back while files are waiting and an action runs. */

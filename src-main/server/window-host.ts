@@ -12,7 +12,7 @@ import type { SecretStore } from '../settings/secret-store';
 import { SettingsStore } from '../settings/settings-store';
 import { TerminalRegistry, type OpenInSession } from '../terminals/registry';
 import { providerOfKeyEnv } from '../models/agent-endpoint';
-import { AGENT_TITLES, isTerminalAgent, OPENCODE_INTERACTIVE, unknownAgent } from '../sessions/session-agent';
+import { AGENT_TITLES, isTerminalAgent, OPENCODE_INTERACTIVE, OPENCODE_LAUNCH_ENV, unknownAgent } from '../sessions/session-agent';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 
 export interface WindowHost {
@@ -120,7 +120,7 @@ export function createWindowHost(holder: ServicesHolder<WindowServices>, opts: W
       if (kind !== 'opencode') {
         throw new KilnFailure(kilnError('E_TERMINAL_KIND', `${AGENT_TITLES[kind]} cannot run here: this engine has no shared agents volume.`, 'Open OpenCode or a shell, or run Kiln with Docker (`kiln web`) for the other agents.'));
       }
-      return { term: await services.terminals.open(session, { cmd: OPENCODE_INTERACTIVE, env, cols, rows }), title: AGENT_TITLES.opencode };
+      return { term: await services.terminals.open(session, { cmd: OPENCODE_INTERACTIVE, env: { ...OPENCODE_LAUNCH_ENV, ...env }, cols, rows }), title: AGENT_TITLES.opencode };
     }
     const agent = await services.agents.prepare(session, kind, {
       apiKey: (name) => {

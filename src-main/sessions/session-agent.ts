@@ -6,7 +6,7 @@
 // environment; the others come from src-main/agents (AgentSetup).
 import type Dockerode from 'dockerode';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
-import { AGENT_PACKAGES, configureAgent, installAgent, isInstallableAgent, type InstallableAgent, type ModelEndpoint } from '../agents';
+import { AGENT_PACKAGES, configureAgent, installAgent, isInstallableAgent, TOOL_HOOKS_ENV, type InstallableAgent, type ModelEndpoint } from '../agents';
 import { agentPrefix, INSTALL_MARKER } from '../agents/versions';
 import type { AgentModelEndpoint } from '../models/agent-endpoint';
 import { execCollect } from '../terminals/collect';
@@ -29,6 +29,12 @@ export const terminalTitle = (kind: string) => (kind === 'shell' ? 'Shell' : isT
 
 /** OpenCode reads the container's environment (pod-spec agentEnv); a login shell puts it on PATH. */
 export const OPENCODE_INTERACTIVE = ['bash', '-lc', 'exec opencode'];
+/**
+ * Its launcher is Kiln's, not a command of the agent's: recorded, it was a command that never
+ * ended (exec leaves no exit trap), and one "ran without a checkpoint" when the tab opened
+ * before the recorder answered. OpenCode records its own tools through its plugin.
+ */
+export const OPENCODE_LAUNCH_ENV: Record<string, string> = { ...TOOL_HOOKS_ENV };
 
 /**
  * The session's endpoint as each agent's protocol wants its base URL: the session stores an
@@ -84,7 +90,7 @@ export function unknownAgent(kind: string): KilnFailure {
 /** Install when needed, configure for the session's model, and say how to run the agent interactively. */
 export async function prepareInteractiveAgent(opts: InteractiveAgentOptions): Promise<InteractiveAgent> {
   const { agent, docker, container } = opts;
-  if (agent === 'opencode') return { agent, title: AGENT_TITLES.opencode, cmd: OPENCODE_INTERACTIVE, env: {}, installed: false };
+  if (agent === 'opencode') return { agent, title: AGENT_TITLES.opencode, cmd: OPENCODE_INTERACTIVE, env: OPENCODE_LAUNCH_ENV, installed: false };
   if (!isInstallableAgent(agent)) throw unknownAgent(agent);
   const pkg = AGENT_PACKAGES[agent];
   if (!opts.endpoint) {

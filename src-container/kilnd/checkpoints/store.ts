@@ -145,15 +145,19 @@ export class CheckpointStore {
    * `flush: 'when-dirty'` is the pre-action no-op: when the watcher has nothing pending and has
    * been quiet long enough that parcel would have delivered any earlier event already (see
    * ChangeWatch.settled), the last checkpoint comes back at once, without the flush; otherwise
-   * it flushes and commits as usual.
+   * it flushes and commits as usual. `asked` (performance.now() when the request arrived) lets
+   * a flush that came back since stand in for its own.
    */
-  takeCheckpoint(reason: string, opts: { flush?: boolean | 'when-dirty' } = {}): Promise<Checkpoint> {
+  takeCheckpoint(reason: string, opts: { flush?: boolean | 'when-dirty'; asked?: number } = {}): Promise<Checkpoint> {
     return this.serial(async () => {
+      // A flush signalled after the request arrived (the previous command's capture, run late
+      // for this) already brought every event from before it: no second flush.
+      const flushed = opts.asked !== undefined && !!this.watch?.flushedSince(opts.asked);
       if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan) {
         await new Promise((r) => setImmediate(r)); // let events already readable be delivered first
-        if (this.watch.settled) return this.unchanged(reason, performance.now());
+        if (this.watch.settled || (flushed && this.watch.pending === 0 && !this.watch.lost)) return this.unchanged(reason, performance.now());
       }
-      if (opts.flush !== false) await this.flush();
+      if (opts.flush !== false && !flushed) await this.flush();
       return this.checkpointNow(reason);
     });
   }

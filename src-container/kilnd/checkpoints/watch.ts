@@ -64,6 +64,8 @@ export class ChangeWatch {
   private shallow = new Set<RelPath>();
   /** Directories of the previous batch's paths. */
   private lastDirs = new Set<RelPath>();
+  /** When (performance.now()) the newest flush that came back was signalled. */
+  private flushedAt = -Infinity;
   /** Paths that joined the change set and have not been offered to warm() yet. */
   private fresh: RelPath[] = [];
 
@@ -162,6 +164,11 @@ export class ChangeWatch {
     return this.dirty.size + this.shallow.size;
   }
 
+  /** True when a flush signalled at or after `t` (performance.now()) has come back: every event before `t` is in the set. */
+  flushedSince(t: number): boolean {
+    return this.flushedAt >= t;
+  }
+
   /** Resolves once every event queued before the call has been delivered (see top). */
   flush(): Promise<void> {
     const next = this.flushing.then(() => this.flushOnce());
@@ -178,6 +185,7 @@ export class ChangeWatch {
         resolve(true);
       };
     });
+    const sentAt = performance.now();
     try {
       const st = fs.statSync(this.workTree);
       fs.utimesSync(this.workTree, st.atimeMs / 1000, st.mtimeMs / 1000);
@@ -189,6 +197,7 @@ export class ChangeWatch {
     const ok = await seen;
     this.rootSeen = null;
     if (!ok) this.lost = true;
+    else this.flushedAt = Math.max(this.flushedAt, sentAt);
   }
 
   async close(): Promise<void> {

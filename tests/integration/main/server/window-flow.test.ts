@@ -223,6 +223,15 @@ describe('the window over kiln web, on a real session', () => {
     // (Slow on a loaded machine: ~60 s was seen here at load 20.)
     await until('OpenCode on screen', () => out.text.includes('\x1b[?1049h'), 150_000);
     expect((await a.call('terminal.list', { id: name })).find((t) => t.terminal === agent)).toMatchObject({ kind: 'opencode', exited: false });
+    // Opening the tab is Kiln's doing, not a command: no receipt for its launcher, and no
+    // "ran without a checkpoint" error handed over by the next command that reaches the recorder.
+    const { terminal: shell } = await a.call('terminal.open', { id: name, kind: 'shell', cols: 100, rows: 30 });
+    await a.call('terminal.write', { terminal: shell, data: 'echo after-agent-tab > tab-marker.txt\r' });
+    await until('the marker command receipt', () => live.find((e) => e.kind === KIND.action && e.content.includes('after-agent-tab')));
+    const { events } = await a.call('timeline.query', { id: name, limit: 5000 });
+    expect(events.filter((e) => e.content.includes('exec opencode')).map((e) => e.content)).toEqual([]);
+    expect(events.filter((e) => e.content.includes('unrecorded-commands')).map((e) => e.content)).toEqual([]);
+    await a.call('terminal.close', { terminal: shell });
     await a.call('terminal.close', { terminal: agent });
     out.off();
     expect((await a.call('terminal.list', { id: name })).some((t) => t.terminal === agent)).toBe(false);

@@ -280,4 +280,20 @@ describe('CheckpointStore', () => {
     expect((await s.readFileAt(cp.commit, 'gen/late.txt'))?.toString()).toBe('late\n');
     expect(await s.warm()).toBe(0); // the checkpoint took the rest
   });
+
+  it('a pre-action checkpoint asked for before a flush that has come back flushes no more (back-to-back commands share one)', async () => {
+    dirs = tempDirs();
+    const s = await open();
+    write(dirs.work, 'a.txt', 'a\n');
+    const asked = performance.now(); // the next command's start arrives…
+    const after = await s.takeCheckpoint('end of the last command'); // …and this capture flushes after it
+    const ctime = fs.statSync(dirs.work).ctimeMs; // a flush re-sets the root's times: its ctime moves
+    await new Promise((r) => setTimeout(r, 30));
+    const before = await s.takeCheckpoint('command', { flush: 'when-dirty', asked });
+    expect(before).toMatchObject({ unchanged: true, commit: after.commit });
+    expect(fs.statSync(dirs.work).ctimeMs).toBe(ctime);
+    // Asked after that flush, with the watcher not yet quiet: it flushes again.
+    await s.takeCheckpoint('command', { flush: 'when-dirty', asked: performance.now() });
+    expect(fs.statSync(dirs.work).ctimeMs).not.toBe(ctime);
+  });
 });

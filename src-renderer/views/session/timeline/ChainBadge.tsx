@@ -1,6 +1,7 @@
 // The chain badge: the host verifies every signature and link of the session's chains and the
 // badge says "N receipts, all signed and linked" or names the first problem. It runs when the
-// timeline opens and again (debounced) as receipts arrive; a click runs it now.
+// timeline opens and again (debounced) as receipts arrive, and 3 s after a check that could
+// not run; a click runs it now.
 import { useEffect } from 'react';
 import { useTimeline } from '../../../state/timeline';
 
@@ -11,6 +12,12 @@ export function ChainBadge({ session, count }: { session: string; count: number 
     const t = setTimeout(() => void run(), count === 0 ? 0 : 1500);
     return () => clearTimeout(t);
   }, [session, count, run]);
+  // A failed check (the recorder still starting, a reconnect) tries again by itself.
+  useEffect(() => {
+    if (!verify.error) return;
+    const t = setTimeout(() => void run(), 3000);
+    return () => clearTimeout(t);
+  }, [verify.error, run]);
   let text = 'Checking the chain…';
   let cls = 'chain-pending';
   if (verify.error) {

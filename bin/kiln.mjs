@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// The `kiln` command. Runs the CLI bundle (out/cli/kiln.mjs, built by `npm run build` and
-// `npm run setup`) while it is newer than every source it was built from; otherwise the
-// TypeScript sources through tsx's loader, so `npx kiln` works from a fresh checkout too.
+// The `kiln` command. Runs the CLI bundle (out/cli/kiln.cjs, built by `npm run build` and
+// `npm run setup`) while it is newer than every source it was built from, through a V8 code
+// cache (./cached-script.mjs); otherwise the TypeScript sources through tsx's loader, so
+// `npx kiln` works from a fresh checkout too.
 import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadCachedScript } from './cached-script.mjs';
 
 const root = new URL('../', import.meta.url);
 
-/** The bundle's URL when it is up to date, else undefined (missing, stale, or unreadable). */
+/** The bundle's path when it is up to date, else undefined (missing, stale, or unreadable). */
 function freshBundle() {
   try {
-    const bundle = new URL('out/cli/kiln.mjs', root);
+    const bundle = fileURLToPath(new URL('out/cli/kiln.cjs', root));
     const built = statSync(bundle).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(new URL('out/cli/inputs.json', root), 'utf8'));
     for (const f of inputs) if (statSync(new URL(f, root)).mtimeMs > built) return undefined;
@@ -20,11 +23,14 @@ function freshBundle() {
 }
 
 let code = 1;
+let saveCache = () => {};
 try {
   const bundle = freshBundle();
   let runCli;
   if (bundle) {
-    ({ runCli } = await import(bundle.href));
+    const loaded = loadCachedScript(bundle);
+    ({ runCli } = loaded.exports);
+    saveCache = loaded.save;
   } else {
     const { register } = await import('tsx/esm/api');
     register();
@@ -35,5 +41,7 @@ try {
   // Only a broken installation lands here; runCli turns everything else into one line.
   process.stderr.write(`kiln: internal error: ${String(err?.message ?? err).split('\n')[0]} Reinstall with \`npm run setup\`; if it persists, report it.\n`);
 }
+// After the work, so the cache holds what it compiled too; the next start skips that compile.
+saveCache();
 // Engine sockets and relay connections must not keep us alive; flush stdout first.
 process.stdout.write('', () => process.exit(code));

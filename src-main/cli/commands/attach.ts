@@ -1,7 +1,6 @@
 // kiln attach SESSION: an interactive login shell in the workspace container (its command lines
 // are recorded by the hook in /etc/bash.bashrc). Raw mode on our terminal, resize on SIGWINCH,
 // output acknowledged as our stdout takes it (the terminal's flow control).
-import { openTerminal } from '../../terminals/terminal';
 import { sessionArg, type Command } from '../command';
 
 export const attach: Command = {
@@ -22,6 +21,7 @@ export const attach: Command = {
       if (stdin.isTTY) stdin.setRawMode(wasRaw);
       stdin.pause();
     };
+    const { openTerminal } = await import('../../terminals/terminal');
     const term = await openTerminal({
       docker: services.engine.docker,
       container,

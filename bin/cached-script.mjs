@@ -2,9 +2,10 @@
 // the way VS Code starts: with the cache V8 skips parsing and compiling the bundle (most of a
 // CLI start). Node 20 has no module.enableCompileCache, and ES modules take no cached data.
 // The cache is one file per bundle build (its name carries the bundle's size, mtime and inode,
-// and Node's version), written atomically after the first run; V8 rejects a cache made by
-// another Node or with other flags, and a missing, stale, corrupt or unwritable one only costs
-// the compile it would have saved.
+// and Node's version), written atomically after the first run, twice over behind a header: V8
+// checks a cache's version, flags and source length but not its bytes (a damaged one crashes
+// the process), so a file whose two copies differ is never handed to V8. A missing, stale,
+// damaged or unwritable cache only costs the compile it would have saved.
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -31,7 +32,7 @@ export function loadCachedScript(file) {
   const cacheFile = join(cacheDir, `${name}.${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}.v8`);
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = unwrapCache(readFileSync(cacheFile));
   } catch {
     cachedData = undefined;
   }
@@ -55,7 +56,7 @@ export function loadCachedScript(file) {
         const data = script.createCachedData();
         mkdirSync(cacheDir, { recursive: true });
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, data);
+        writeFileSync(tmp, wrapCache(data));
         renameSync(tmp, cacheFile);
         // Caches of earlier builds (and temp files of runs that died mid-write) go.
         for (const other of readdirSync(cacheDir)) {
@@ -66,4 +67,30 @@ export function loadCachedScript(file) {
       }
     },
   };
+}
+
+const MAGIC = 0x4b4c4e32; // "KLN2"
+const HEADER = 8; // magic and length, little-endian u32
+
+/**
+ * V8's cached data, written twice behind the header: a damaged file has two copies that differ,
+ * found by one memcmp (a checksum in JavaScript costs more than the read, before it is
+ * optimised).
+ */
+export function wrapCache(data) {
+  const out = Buffer.alloc(HEADER + 2 * data.length);
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(data.length, 4);
+  data.copy(out, HEADER);
+  data.copy(out, HEADER + data.length);
+  return out;
+}
+
+/** The cached data when the header holds and both copies agree, else undefined. */
+export function unwrapCache(file) {
+  if (file.length < HEADER || file.readUInt32LE(0) !== MAGIC) return undefined;
+  const n = file.readUInt32LE(4);
+  if (file.length !== HEADER + 2 * n) return undefined;
+  const data = file.subarray(HEADER, HEADER + n);
+  return data.equals(file.subarray(HEADER + n)) ? data : undefined;
 }

@@ -22,24 +22,32 @@ function freshBundle() {
   }
 }
 
+const argv = process.argv.slice(2);
 let code = 1;
 let saveCache = () => {};
-try {
-  const bundle = freshBundle();
-  let runCli;
-  if (bundle) {
-    const loaded = loadCachedScript(bundle);
-    ({ runCli } = loaded.exports);
-    saveCache = loaded.save;
-  } else {
-    const { register } = await import('tsx/esm/api');
-    register();
-    ({ runCli } = await import('../src-main/cli/main.ts'));
+if (['--version', '-v', 'version'].includes(argv[0])) {
+  // `kiln --version` needs none of our code (main.ts answers the same way).
+  const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+  process.stdout.write(argv.includes('--json') ? `${JSON.stringify({ version }, null, 2)}\n` : `kiln ${version}\n`);
+  code = 0;
+} else {
+  try {
+    const bundle = freshBundle();
+    let runCli;
+    if (bundle) {
+      const loaded = loadCachedScript(bundle);
+      ({ runCli } = loaded.exports);
+      saveCache = loaded.save;
+    } else {
+      const { register } = await import('tsx/esm/api');
+      register();
+      ({ runCli } = await import('../src-main/cli/main.ts'));
+    }
+    code = await runCli(argv);
+  } catch (err) {
+    // Only a broken installation lands here; runCli turns everything else into one line.
+    process.stderr.write(`kiln: internal error: ${String(err?.message ?? err).split('\n')[0]} Reinstall with \`npm run setup\`; if it persists, report it.\n`);
   }
-  code = await runCli(process.argv.slice(2));
-} catch (err) {
-  // Only a broken installation lands here; runCli turns everything else into one line.
-  process.stderr.write(`kiln: internal error: ${String(err?.message ?? err).split('\n')[0]} Reinstall with \`npm run setup\`; if it persists, report it.\n`);
 }
 // After the work, so the cache holds what it compiled too; the next start skips that compile.
 saveCache();

@@ -10,6 +10,7 @@
 // Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--aio] [--electron]   (no flag: everything)
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -74,6 +75,49 @@ const lazyModules = {
 };
 
 /**
+ * Modules that cost milliseconds to load and that the everyday commands (ls, exec, up over a
+ * unix socket) never touch: Node's https/tls (docker-modem requires https at its top),
+ * crypto, zlib and child_process, and tar-fs (dockerode's build context; Kiln packs its own).
+ * Each becomes a stand-in object that loads the real module on the first use of any of its
+ * properties (esbuild reads a named import as a property at its use, not at load).
+ */
+const LAZY_OBJECTS = /^(node:)?(https|tls|crypto|zlib|child_process)$|^tar-fs$/;
+const lazyObjects = {
+  name: 'lazy-objects',
+  setup(b) {
+    const requireHere = createRequire(import.meta.url);
+    b.onResolve({ filter: LAZY_OBJECTS }, (args) =>
+      args.namespace === 'lazy-object' ? undefined : { path: args.path, namespace: 'lazy-object', pluginData: { resolveDir: args.resolveDir } },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-object' }, (args) => {
+      // Its names, known without loading it: an ES module importing it copies them (__toESM)
+      // as getters, and a getter is the first use.
+      const keys = Object.keys(requireHere(createRequire(path.join(args.pluginData.resolveDir, 'x')).resolve(args.path)));
+      return {
+        // The require inside load() is bundled (tar-fs) or left to Node (built-ins) as usual.
+        contents: `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));
+const keys = ${JSON.stringify(keys)};
+const stand = new Proxy({}, {
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  // An object whose prototype this is (docker-modem does that) gets its own property.
+  set: (_, k, v, receiver) => (receiver === stand ? Reflect.set(load(), k, v) : Reflect.defineProperty(receiver, k, { value: v, writable: true, enumerable: true, configurable: true })),
+  has: (_, k) => k in load(),
+  ownKeys: () => (real ? Reflect.ownKeys(real) : keys),
+  getOwnPropertyDescriptor: (_, k) => {
+    if (!real && keys.includes(k)) return { value: undefined, writable: true, enumerable: true, configurable: true };
+    const d = Reflect.getOwnPropertyDescriptor(load(), k);
+    return d && { ...d, configurable: true };
+  },
+});
+module.exports = stand;`,
+        loader: 'js',
+        resolveDir: args.pluginData.resolveDir,
+      };
+    });
+  },
+};
+
+/**
  * The CLI as one CommonJS file, out/cli/kiln.cjs: bin/kiln.mjs runs it through vm.Script with a
  * V8 code cache (bin/cached-script.mjs), which ES modules cannot have on Node 20; what a command
  * needs still runs only when it runs (esbuild keeps a dynamic import() a lazy init). Writes
@@ -94,7 +138,7 @@ export async function buildCli() {
     // of a start. Native addons stay outside.
     external: ['*.node', 'cpu-features', 'electron'],
     mainFields: ES_FIRST,
-    plugins: [lazyModules],
+    plugins: [lazyModules, lazyObjects],
     // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
     define: { 'import.meta.url': '__kilnImportMetaUrl' },
     banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,5 +1,6 @@
-// Ask one candidate whether a Docker engine answers there: `ping` then `version`, bounded by a
-// timeout, with every failure turned into a few words a person understands.
+// Ask one candidate whether a Docker engine answers there: one `version` call (it proves an
+// engine as well as a ping would, and every command needs it: one round trip, not two), bounded
+// by a timeout, with every failure turned into a few words a person understands.
 import { statSync } from 'node:fs';
 import Dockerode from 'dockerode';
 import type { EngineCandidate } from './candidates';
@@ -43,7 +44,6 @@ export function describeFailure(err: unknown, timeoutMs: number): { error: strin
 }
 
 interface Abortable {
-  ping(o: { abortSignal: AbortSignal }): Promise<unknown>;
   version(o: { abortSignal: AbortSignal }): Promise<Dockerode.DockerVersion>;
 }
 
@@ -92,8 +92,10 @@ export async function probeCandidate(
       (async () => {
         // dockerode takes abortSignal on every call; its types do not say so.
         const api = probe as unknown as Abortable;
-        await api.ping({ abortSignal: abort.signal });
-        return api.version({ abortSignal: abort.signal });
+        const v: unknown = await api.version({ abortSignal: abort.signal });
+        const answer = v as Partial<Dockerode.DockerVersion> | undefined;
+        if (typeof answer?.Version !== 'string' || typeof answer.ApiVersion !== 'string') throw Object.assign(new Error('not a Docker engine'), { statusCode: 200 });
+        return v as Dockerode.DockerVersion;
       })(),
       deadline,
     ]);

@@ -35,7 +35,8 @@ if (['--version', '-v', 'version'].includes(argv[0])) {
     const bundle = freshBundle();
     let runCli;
     if (bundle) {
-      const loaded = loadCachedScript(bundle);
+      // The command names the cache's kind: its first run of each adds what it compiled.
+      const loaded = loadCachedScript(bundle, argv[0] ?? '');
       ({ runCli } = loaded.exports);
       saveCache = loaded.save;
     } else {

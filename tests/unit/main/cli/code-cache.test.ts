@@ -1,8 +1,9 @@
-// The CLI's V8 code cache (bin/cached-script.mjs): used when it fits the bundle, and a stale,
-// damaged or foreign cache is ignored (then replaced), never handed to V8, which trusts a cache's
-// bytes and crashes on damaged ones. Each load runs in its own node process, as `kiln` does.
+// The CLI's V8 code cache (bin/cached-script.mjs): used when it fits the bundle, grown by the
+// first run of each kind (command), and a stale or damaged cache is ignored (then replaced),
+// never handed to V8, which trusts a cache's bytes and crashes on damaged ones. Each load runs
+// in its own node process, as `kiln` does.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,9 @@ function writeBundle(answer: string): string {
 }
 
 /** Loads the bundle in a new process, calls answer(), saves the cache. */
-function load(file: string): { status: number | null; answer?: string; accepted?: boolean; stderr: string } {
+function load(file: string, kind = 'ls'): { status: number | null; answer?: string; accepted?: boolean; stderr: string } {
   const script = `import { loadCachedScript } from ${JSON.stringify(LOADER)};
-const l = loadCachedScript(${JSON.stringify(file)});
+const l = loadCachedScript(${JSON.stringify(file)}, ${JSON.stringify(kind)});
 const answer = l.exports.answer();
 l.save();
 console.log(JSON.stringify({ answer, accepted: l.cacheAccepted }));`;
@@ -55,6 +56,20 @@ describe('the CLI code cache', () => {
     expect(load(file)).toMatchObject({ status: 0, answer: 'one', accepted: false });
     expect(cacheFiles()).toHaveLength(1);
     expect(load(file)).toMatchObject({ status: 0, answer: 'one', accepted: true });
+  });
+
+  it('is written again, with the earlier kinds kept, by the first run of a new kind only', () => {
+    const file = writeBundle('kinds');
+    load(file, 'ls');
+    const [cache] = cacheFiles();
+    const kinds = () => unwrapCache(readFileSync(cache!))?.kinds;
+    expect(kinds()).toEqual(['ls']);
+    const written = statSync(cache!).mtimeMs;
+    expect(load(file, 'ls')).toMatchObject({ accepted: true });
+    expect(statSync(cache!).mtimeMs).toBe(written);
+    expect(load(file, 'exec')).toMatchObject({ status: 0, answer: 'kinds', accepted: true });
+    expect(kinds()).toEqual(['ls', 'exec']);
+    expect(load(file, 'ls')).toMatchObject({ accepted: true });
   });
 
   it.each([

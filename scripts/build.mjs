@@ -118,6 +118,24 @@ module.exports = stand;`,
 };
 
 /**
+ * docker-modem formats every request for its debug log (util.inspect, all depths) whether or
+ * not DEBUG=modem is on: a few milliseconds on every engine call. The bundled copy formats only
+ * when that log is on.
+ */
+const MODEM_DEBUG = "debug('Sending: %s', util.inspect(";
+const quietModem = {
+  name: 'quiet-modem',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(MODEM_DEBUG)) return { contents: text, loader: 'js', warnings: [{ text: 'quiet-modem: docker-modem changed; its debug formatting stays on' }] };
+      return { contents: text.replace(MODEM_DEBUG, `debug.enabled && ${MODEM_DEBUG}`), loader: 'js' };
+    });
+  },
+};
+
+/**
  * The CLI as one CommonJS file, out/cli/kiln.cjs: bin/kiln.mjs runs it through vm.Script with a
  * V8 code cache (bin/cached-script.mjs), which ES modules cannot have on Node 20; what a command
  * needs still runs only when it runs (esbuild keeps a dynamic import() a lazy init). Writes
@@ -138,7 +156,7 @@ export async function buildCli() {
     // of a start. Native addons stay outside.
     external: ['*.node', 'cpu-features', 'electron'],
     mainFields: ES_FIRST,
-    plugins: [lazyModules, lazyObjects],
+    plugins: [lazyModules, lazyObjects, quietModem],
     // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
     define: { 'import.meta.url': '__kilnImportMetaUrl' },
     banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

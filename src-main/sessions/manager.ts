@@ -119,11 +119,13 @@ export class SessionManager {
     const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
     const recipe = fromRecipe?.hash;
     const models: ModelsConfig | undefined = fromRecipe?.models;
-    const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) });
-
     const progress = opts.onProgress;
     progress?.({ step: 'workspace folder', message: 'Preparing the workspace folder', current: 2, total: 5 });
-    const ws = await prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name });
+    // Side by side: asking Ollama (and preparing a model variant) needs nothing of the folder.
+    const [chosen, ws] = await Promise.all([
+      sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) }),
+      prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name }),
+    ]);
     const record: SessionRecord = {
       id,
       name,

@@ -114,9 +114,9 @@ export class SessionManager {
     }
 
     // What only a new session needs, loaded here: `kiln ls`, `exec` and the rest never parse it.
-    const [{ prepareSessionRecipe }, { sessionModel }, { prepareWorkspace }] = await Promise.all([import('../recipes/session-recipe'), import('./model-endpoint'), import('./workspace-folder')]);
+    const [{ sessionModel }, { prepareWorkspace }] = await Promise.all([import('./model-endpoint'), import('./workspace-folder')]);
     // Any recipe source (folder, git URL, kiln:// link, library hash), checked before anything exists.
-    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
+    const fromRecipe = opts.recipe ? await (await import('../recipes/session-recipe')).prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
     const recipe = fromRecipe?.hash;
     const models: ModelsConfig | undefined = fromRecipe?.models;
     const progress = opts.onProgress;

@@ -5,7 +5,6 @@
 // `npx kiln` works from a fresh checkout too.
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCachedScript } from './cached-script.mjs';
 
 const root = new URL('../', import.meta.url);
 
@@ -36,6 +35,8 @@ if (['--version', '-v', 'version'].includes(argv[0])) {
     let runCli;
     if (bundle) {
       // The command names the cache's kind: its first run of each adds what it compiled.
+      // Imported here, not above: `kiln --version` loads nothing it does not use.
+      const { loadCachedScript } = await import('./cached-script.mjs');
       const loaded = loadCachedScript(bundle, argv[0] ?? '');
       ({ runCli } = loaded.exports);
       saveCache = loaded.save;

@@ -1,6 +1,6 @@
 /** Bundles kilnd into out/kilnd/kilnd.mjs; resolves the bundle's path. */
 export function buildKilnd(): Promise<string>;
-/** Bundles the CLI into out/cli/kiln.mjs (+ chunks, inputs.json); resolves the entry's path. */
+/** Bundles the CLI into out/cli/kiln.cjs (+ inputs.json; bin/kiln.mjs keeps its code cache in out/cli/cache); resolves its path. */
 export function buildCli(): Promise<string>;
 /** Packages the Electron main bundle leaves out (optional native speed-ups, tried and caught). */
 export const OPTIONAL_NATIVE: string[];

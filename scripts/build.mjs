@@ -2,13 +2,15 @@
 //   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared; its npm deps come from
 //                         src-container/package.json inside the image (native ones compile there)
 //   out/renderer/         the UI (vite.config.ts: src-renderer/index.html, hashed assets)
-//   out/cli/kiln.mjs      the `kiln` command (bin/kiln.mjs runs it while it is newer than its
-//                         sources; out/cli/inputs.json lists them), npm packages bundled in
+//   out/cli/kiln.cjs      the `kiln` command (bin/kiln.mjs runs it, with a V8 code cache in
+//                         out/cli/cache/, while it is newer than its sources; out/cli/inputs.json
+//                         lists them), npm packages bundled in
 //   out/app/              the desktop app electron-builder packs (buildElectron, below)
 //   out/aio/server.mjs    the all-in-one container's window server (buildAllInOne)
 // Usage: node scripts/build.mjs [--kilnd] [--renderer] [--cli] [--aio] [--electron]   (no flag: everything)
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -73,9 +75,72 @@ const lazyModules = {
 };
 
 /**
- * The CLI as one ES module plus lazily loaded chunks (what a command needs is loaded when it
- * runs, so `kiln --version` parses little). Writes out/cli/inputs.json: the source files the
- * bundle was made from, which bin/kiln.mjs compares against to fall back to the sources.
+ * Modules that cost milliseconds to load and that the everyday commands (ls, exec, up over a
+ * unix socket) never touch: Node's https/tls (docker-modem requires https at its top),
+ * crypto, zlib and child_process, and tar-fs (dockerode's build context; Kiln packs its own).
+ * Each becomes a stand-in object that loads the real module on the first use of any of its
+ * properties (esbuild reads a named import as a property at its use, not at load).
+ */
+const LAZY_OBJECTS = /^(node:)?(https|tls|crypto|zlib|child_process)$|^tar-fs$/;
+const lazyObjects = {
+  name: 'lazy-objects',
+  setup(b) {
+    const requireHere = createRequire(import.meta.url);
+    b.onResolve({ filter: LAZY_OBJECTS }, (args) =>
+      args.namespace === 'lazy-object' ? undefined : { path: args.path, namespace: 'lazy-object', pluginData: { resolveDir: args.resolveDir } },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-object' }, (args) => {
+      // Its names, known without loading it: an ES module importing it copies them (__toESM)
+      // as getters, and a getter is the first use.
+      const keys = Object.keys(requireHere(createRequire(path.join(args.pluginData.resolveDir, 'x')).resolve(args.path)));
+      return {
+        // The require inside load() is bundled (tar-fs) or left to Node (built-ins) as usual.
+        contents: `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));
+const keys = ${JSON.stringify(keys)};
+const stand = new Proxy({}, {
+  get: (_, k) => (k === '__esModule' ? undefined : load()[k]),
+  // An object whose prototype this is (docker-modem does that) gets its own property.
+  set: (_, k, v, receiver) => (receiver === stand ? Reflect.set(load(), k, v) : Reflect.defineProperty(receiver, k, { value: v, writable: true, enumerable: true, configurable: true })),
+  has: (_, k) => k in load(),
+  ownKeys: () => (real ? Reflect.ownKeys(real) : keys),
+  getOwnPropertyDescriptor: (_, k) => {
+    if (!real && keys.includes(k)) return { value: undefined, writable: true, enumerable: true, configurable: true };
+    const d = Reflect.getOwnPropertyDescriptor(load(), k);
+    return d && { ...d, configurable: true };
+  },
+});
+module.exports = stand;`,
+        loader: 'js',
+        resolveDir: args.pluginData.resolveDir,
+      };
+    });
+  },
+};
+
+/**
+ * docker-modem formats every request for its debug log (util.inspect, all depths) whether or
+ * not DEBUG=modem is on: a few milliseconds on every engine call. The bundled copy formats only
+ * when that log is on.
+ */
+const MODEM_DEBUG = "debug('Sending: %s', util.inspect(";
+const quietModem = {
+  name: 'quiet-modem',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(MODEM_DEBUG)) return { contents: text, loader: 'js', warnings: [{ text: 'quiet-modem: docker-modem changed; its debug formatting stays on' }] };
+      return { contents: text.replace(MODEM_DEBUG, `debug.enabled && ${MODEM_DEBUG}`), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The CLI as one CommonJS file, out/cli/kiln.cjs: bin/kiln.mjs runs it through vm.Script with a
+ * V8 code cache (bin/cached-script.mjs), which ES modules cannot have on Node 20; what a command
+ * needs still runs only when it runs (esbuild keeps a dynamic import() a lazy init). Writes
+ * out/cli/inputs.json: the source files the bundle was made from, which bin/kiln.mjs compares
+ * against to fall back to the sources.
  */
 export async function buildCli() {
   const outdir = path.join(root, 'out/cli');
@@ -84,46 +149,43 @@ export async function buildCli() {
     entryPoints: { kiln: path.join(root, 'src-main/cli/main.ts') },
     outdir,
     bundle: true,
-    splitting: true,
     platform: 'node',
     target: 'node20',
-    format: 'esm',
+    format: 'cjs',
     // npm packages bundled too: resolving and reading hundreds of small CommonJS files is most
-    // of a start. CommonJS inside an ES module needs a `require`; native addons stay outside.
-    banner: { js: ESM_NODE_BANNER },
+    // of a start. Native addons stay outside.
     external: ['*.node', 'cpu-features', 'electron'],
     mainFields: ES_FIRST,
-    plugins: [lazyModules],
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
+    plugins: [lazyModules, lazyObjects, quietModem],
+    // ESM sources read import.meta.url; in a CommonJS bundle it is this file's URL.
+    define: { 'import.meta.url': '__kilnImportMetaUrl' },
+    banner: { js: "const __kilnImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    outExtension: { '.js': '.cjs' },
+    // No comments (some are not ASCII, and a string with one non-ASCII character is read at
+    // half the speed and twice the size); names stay as written, for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
   });
-  // A `kiln` may be running while this builds (tests, a second terminal), and it imports its
-  // chunks after start: new chunks are added beside the old (their names are content hashes),
-  // every file is renamed into place, and the entry comes last.
+  // A `kiln` may be running while this builds (tests, a second terminal): every file is renamed
+  // into place (a new inode, so the old process keeps its text), and the bundle comes last.
   const write = (file, contents) => {
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, contents);
     renameSync(tmp, file);
   };
-  const entry = result.outputFiles.filter((f) => path.dirname(f.path) === outdir).sort((a, b) => (a.path.endsWith('.mjs') ? 1 : 0) - (b.path.endsWith('.mjs') ? 1 : 0));
-  const chunks = result.outputFiles.filter((f) => !entry.includes(f));
-  for (const f of chunks) write(f.path, f.contents);
+  const bundle = path.join(outdir, 'kiln.cjs');
+  for (const f of result.outputFiles) if (f.path !== bundle) write(f.path, f.contents);
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules') && !f.includes(':')).sort();
   write(path.join(outdir, 'inputs.json'), JSON.stringify({ inputs }, null, 1) + '\n');
-  for (const f of entry) write(f.path, f.contents);
-  // Chunks of older builds, once no process started from them can still be loading them.
-  const keep = new Set(chunks.map((f) => f.path));
-  const chunkDir = path.join(outdir, 'chunks');
-  for (const name of readdirSync(chunkDir)) {
-    const file = path.join(chunkDir, name);
-    if (!keep.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) rmSync(file, { force: true });
-  }
-  return path.join(outdir, 'kiln.mjs');
+  write(bundle, result.outputFiles.find((f) => f.path === bundle).contents);
+  // What earlier builds made: the ES module bundle and its chunks.
+  for (const old of ['kiln.mjs', 'kiln.mjs.map', 'chunks']) rmSync(path.join(outdir, old), { recursive: true, force: true });
+  return bundle;
 }
 
 // ---- The desktop app: out/app is exactly what electron-builder packs (directories.app) ----

@@ -12,7 +12,7 @@
 #      does (this project's CI) a STAND-IN is built under that tag (the scripted model server's
 #      Ollama API, tests/fixtures/ollama-standin) so the tests can run. It runs no model: remove it
 #      (`docker rmi ollama/ollama:latest`) on a machine that should get the real image later.
-#   7. the CLI bundle out/cli/kiln.mjs (`kiln` starts without compiling TypeScript) and the
+#   7. the CLI bundle out/cli/kiln.cjs (`kiln` starts without compiling TypeScript) and the
 #      window's build out/renderer (what `kiln web` serves)
 #                                                             scripts/build.mjs --cli
 # KILN_SETUP_SKIP="chromium docker" skips steps by name (deps, docker, base-image, chromium,
@@ -82,5 +82,5 @@ skip base-image || bash scripts/ensure-base-image.sh
 skip chromium || ensure_chromium
 skip runtime-image || node --import tsx scripts/ensure-runtime-image.ts
 skip ollama-standin || ensure_ollama_image
-skip cli || { node scripts/build.mjs --cli --renderer >/dev/null && kiln_log "CLI bundle: out/cli/kiln.mjs; window: out/renderer"; }
+skip cli || { node scripts/build.mjs --cli --renderer >/dev/null && kiln_log "CLI bundle: out/cli/kiln.cjs; window: out/renderer"; }
 kiln_log "setup complete"

@@ -1,30 +1,19 @@
 // The host core as one bag of services, constructed once and passed in (the CLI now; the IPC
 // and WebSocket servers later). Nothing here reaches for a global beyond what `options` gives.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { KilnFailure } from '../src-shared/errors';
 import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineFound } from './engine/discover';
-import { buildRuntimeImage, imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
+import { imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
 import { SessionManager, kilnPaths, type CreatedSession, type CreateSessionOptions, type SessionInfo } from './sessions';
 import type { KilnPaths } from './sessions/paths';
-import { AGENT_TITLES, agentInstalled, prepareInteractiveAgent, TERMINAL_AGENTS, type InteractiveAgent, type TerminalAgent } from './sessions/session-agent';
-import { openTerminal, type Terminal } from './terminals/terminal';
-import { TimelineClient } from './timeline';
+import type { InteractiveAgent, TerminalAgent } from './sessions/session-agent';
+import { TERMINAL_AGENTS } from './sessions/terminal-agents';
+import { REPO_ROOT } from './repo-root';
+import type { Terminal } from './terminals/terminal';
+import type { TimelineClient } from './timeline';
 
-/**
- * Repository (or app resources) root: holds src-container/ and out/kilnd/. The nearest folder
- * up from this module that has src-container/: src-main/ from the sources, out/cli/ from the
- * CLI bundle.
- */
-export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findRoot(from: string): string {
-  for (let d = from; ; d = dirname(d)) {
-    if (existsSync(join(d, 'src-container'))) return d;
-    if (dirname(d) === d) return join(from, '..');
-  }
-}
+export { REPO_ROOT };
 
 export interface ImagesService {
   readonly tag: string;
@@ -128,6 +117,7 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
       const { buildKilnd } = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as { buildKilnd: () => Promise<string> };
       onProgress?.({ kind: 'step', text: 'Bundling the recorder (scripts/build.mjs)' });
       await buildKilnd();
+      const { buildRuntimeImage } = await import('./engine/images');
       return buildRuntimeImage({ docker, contextDir: root, tag, ...(onProgress ? { onProgress } : {}) });
     },
   };
@@ -135,20 +125,27 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
   const matchWorkspaceOwner = found.name === 'Linux dockerd';
   const sessions = new SessionManager({ docker, image: tag, paths: kilnPaths(env), matchWorkspaceOwner, ...(labels ? { labels } : {}) });
   const timeline: TimelineService = {
-    open: async (id) => new TimelineClient(await sessions.connection(id)),
+    // Loaded on first use, like the terminals: the CLI's everyday commands need neither.
+    open: async (id) => {
+      const [{ TimelineClient }, connection] = await Promise.all([import('./timeline'), sessions.connection(id)]);
+      return new TimelineClient(connection);
+    },
   };
   const terminals: TerminalsService = {
-    open: async (session, t) => openTerminal({ docker, container: await sessions.workspaceContainer(session), user: 'agent', cwd: '/workspace', ...t }),
+    open: async (session, t) => {
+      const [{ openTerminal }, container] = await Promise.all([import('./terminals/terminal'), sessions.workspaceContainer(session)]);
+      return openTerminal({ docker, container, user: 'agent', cwd: '/workspace', ...t });
+    },
   };
   const agents: AgentsService = {
     list: async (session) => {
-      const container = await sessions.workspaceContainer(session);
+      const [{ AGENT_TITLES, agentInstalled }, container] = await Promise.all([import('./sessions/session-agent'), sessions.workspaceContainer(session)]);
       return Promise.all(
         TERMINAL_AGENTS.map(async (agent) => ({ agent, title: AGENT_TITLES[agent], installed: agent === 'opencode' || (await agentInstalled(docker, container, agent)) })),
       );
     },
     prepare: async (session, agent, o = {}) => {
-      const container = await sessions.workspaceContainer(session);
+      const [{ prepareInteractiveAgent }, container] = await Promise.all([import('./sessions/session-agent'), sessions.workspaceContainer(session)]);
       const endpoint = sessions.store.read(session)?.endpoint;
       const apiKey = endpoint?.apiKeyEnv ? o.apiKey?.(endpoint.apiKeyEnv) : undefined;
       return prepareInteractiveAgent({

@@ -1,5 +1,6 @@
 // Human lines for timeline events: `seq time kind summary`.
-import { kindName, type NostrEvent } from '../../src-shared/events';
+import { kindName } from '../../src-shared/events/kinds';
+import type { NostrEvent } from '../../src-shared/events';
 
 const tag = (ev: NostrEvent, name: string) => ev.tags.find((t) => t[0] === name)?.[1];
 

@@ -12,7 +12,15 @@ export interface CliIo extends OutputStreams {
   env: NodeJS.ProcessEnv;
 }
 
-const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+// stdin on first use: making process.stdin (a pipe or a TTY) costs milliseconds most commands need not pay.
+const defaultIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  env: process.env,
+});
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -90,7 +98,9 @@ function parse(command: Command, rest: string[], io: CliIo, out: Output): Comman
     out,
     services: () => Promise.reject(new Error('unreachable')),
     env: io.env,
-    stdin: io.stdin,
+    get stdin() {
+      return io.stdin;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Find a native Ollama on the host. Preferred over an Ollama container: on macOS a container has
 // no GPU, and a native Ollama is tens of times faster. Probes /api/version and /api/tags with a
 // short timeout at each candidate address; the first that answers wins.
+import { httpJson } from '../timeline/http-json';
 
 /** Ollama's own default address. */
 export const OLLAMA_DEFAULT_URL = 'http://127.0.0.1:11434';
@@ -49,6 +50,12 @@ export function ollamaUrlFromEnv(value: string | undefined): string | undefined 
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  // node:http for http:// (every `kiln up` asks): fetch loads undici on first use, ~100 ms.
+  if (url.startsWith('http://')) {
+    const res = await httpJson(url, { timeoutMs });
+    if (res.status < 200 || res.status > 299) throw new Error(`${res.status}`);
+    return res.data ?? {};
+  }
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`${res.status}`);
   return res.json();

@@ -2,7 +2,7 @@
 // knows what it actually has (models pulled into Ollama, cloud keys). Resolution walks each
 // chain and says, in a sentence, when it had to fall back — never silently.
 import type { ModelDefinition, ModelProvider, ModelsConfig } from '../../src-shared/recipe/schema';
-import { DEFAULT_MODEL_REF } from '../../src-shared/recipe/schema';
+import { DEFAULT_MODEL_REF } from '../../src-shared/recipe/refs';
 import { DEFAULT_MODEL } from './default-model';
 
 export interface Availability {

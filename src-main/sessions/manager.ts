@@ -6,7 +6,6 @@ import type Dockerode from 'dockerode';
 import { version as appVersion } from '../../package.json';
 import { KilnFailure, kilnError, toKilnError, type KilnError } from '../../src-shared/errors';
 import type { SessionSummary } from '../../src-shared/api/contract';
-import { placeSessionRecipe, prepareSessionRecipe } from '../recipes/session-recipe';
 import { workspaceImageFor } from '../recipes/image';
 import type { BuildProgress } from '../engine/images';
 import { SessionStore, type SessionRecord } from './metadata';
@@ -14,9 +13,7 @@ import { newSessionName, newToken, recorderName, sessionIdFor, stateVolumeName, 
 import { kilnPaths, type KilnPaths } from './paths';
 import { inspectPod, labelledSessionIds, podHealth, waitForHealth, type PodView, type SessionState } from './pod-state';
 import { LABEL, MATCH_OWNER_ENV, recorderSpec, stateVolumeSpec, workspaceSpec, type PodSpecOptions } from './pod-spec';
-import { prepareWorkspace } from './workspace-folder';
 import { waitForWorkspaceReady } from './workspace-ready';
-import { sessionModel } from './model-endpoint';
 import type { ModelsConfig } from '../../src-shared/recipe/schema';
 import { joinModelsNetwork, ollamaContainerState, OLLAMA_NETWORK_URL } from '../models/ollama-container';
 
@@ -116,15 +113,19 @@ export class SessionManager {
       );
     }
 
+    // What only a new session needs, loaded here: `kiln ls`, `exec` and the rest never parse it.
+    const [{ sessionModel }, { prepareWorkspace }] = await Promise.all([import('./model-endpoint'), import('./workspace-folder')]);
     // Any recipe source (folder, git URL, kiln:// link, library hash), checked before anything exists.
-    const fromRecipe = opts.recipe ? await prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
+    const fromRecipe = opts.recipe ? await (await import('../recipes/session-recipe')).prepareSessionRecipe(opts.recipe, { kilnHome: this.paths.home, docker: this.docker, runtimeImage: this.spec.image, ...(this.spec.extraLabels ? { labels: this.spec.extraLabels } : {}), ...(opts.onBuildProgress ? { onProgress: opts.onBuildProgress } : {}) }) : undefined;
     const recipe = fromRecipe?.hash;
     const models: ModelsConfig | undefined = fromRecipe?.models;
-    const chosen = await sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) });
-
     const progress = opts.onProgress;
     progress?.({ step: 'workspace folder', message: 'Preparing the workspace folder', current: 2, total: 5 });
-    const ws = await prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name });
+    // Side by side: asking Ollama (and preparing a model variant) needs nothing of the folder.
+    const [chosen, ws] = await Promise.all([
+      sessionModel({ ...(models ? { models } : {}), ...(opts.model ? { explicit: opts.model } : {}), container: () => ollamaContainerState(this.docker) }),
+      prepareWorkspace({ ...(opts.workspace ? { path: opts.workspace } : {}), defaultParent: this.paths.workspaces, name }),
+    ]);
     const record: SessionRecord = {
       id,
       name,
@@ -332,7 +333,7 @@ export class SessionManager {
       if (env.includes(MATCH_OWNER_ENV)) await waitForWorkspaceReady(this.docker, container);
     }
     // A new container has an empty HOME: the recipe's roles go where each agent reads them.
-    if (!existing && record.recipe && record.endpoint) await placeSessionRecipe(this.docker.getContainer(id), { kilnHome: this.paths.home, hash: record.recipe, sessionEndpoint: record.endpoint });
+    if (!existing && record.recipe && record.endpoint) await (await import('../recipes/session-recipe')).placeSessionRecipe(this.docker.getContainer(id), { kilnHome: this.paths.home, hash: record.recipe, sessionEndpoint: record.endpoint });
   }
 
   /** Create a container; if another process created it first (409), use that one. */

@@ -3,22 +3,26 @@
 // (temp file + rename): an interrupted write never leaves half a file.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod's mini build: every kiln command reads a record, and classic zod takes longer to load
+// than the rest of `kiln ls` together.
+import * as z from 'zod/mini';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 import { SESSION_ID } from './naming';
 
+const TOKEN = /^[0-9a-f]{64}$/;
+
 export const SessionRecordSchema = z.object({
-  id: z.string().regex(SESSION_ID),
+  id: z.string().check(z.regex(SESSION_ID)),
   name: z.string(),
   workspace: z.string(),
   createdAt: z.string(),
-  sessionToken: z.string().regex(/^[0-9a-f]{64}$/),
-  hookToken: z.string().regex(/^[0-9a-f]{64}$/),
+  sessionToken: z.string().check(z.regex(TOKEN)),
+  hookToken: z.string().check(z.regex(TOKEN)),
   agent: z.string(),
   model: z.string(),
-  recipe: z.string().optional(),
+  recipe: z.optional(z.string()),
   /** Where the agent's model requests go, as the container sees it (absent in older records). */
-  endpoint: z.object({ baseURL: z.string(), model: z.string(), contextLength: z.number().int(), apiKeyEnv: z.string().optional() }).optional(),
+  endpoint: z.optional(z.object({ baseURL: z.string(), model: z.string(), contextLength: z.int(), apiKeyEnv: z.optional(z.string()) })),
   version: z.string(),
 });
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;

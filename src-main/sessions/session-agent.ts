@@ -11,9 +11,9 @@ import { agentPrefix, INSTALL_MARKER } from '../agents/versions';
 import type { AgentModelEndpoint } from '../models/agent-endpoint';
 import { execCollect } from '../terminals/collect';
 
-/** What a terminal can run: a shell, or one of the agents. */
-export const TERMINAL_AGENTS = ['opencode', 'claude-code', 'codex', 'gemini-cli'] as const;
-export type TerminalAgent = (typeof TERMINAL_AGENTS)[number];
+import { isTerminalAgent, TERMINAL_AGENTS, type TerminalAgent } from './terminal-agents';
+
+export { isTerminalAgent, TERMINAL_AGENTS, type TerminalAgent };
 
 export const AGENT_TITLES: Readonly<Record<TerminalAgent, string>> = {
   opencode: 'OpenCode',
@@ -21,8 +21,6 @@ export const AGENT_TITLES: Readonly<Record<TerminalAgent, string>> = {
   codex: AGENT_PACKAGES.codex.title,
   'gemini-cli': AGENT_PACKAGES['gemini-cli'].title,
 };
-
-export const isTerminalAgent = (kind: string): kind is TerminalAgent => (TERMINAL_AGENTS as readonly string[]).includes(kind);
 
 /** A terminal's title for its kind ('Shell', 'OpenCode', 'Codex CLI', …). */
 export const terminalTitle = (kind: string) => (kind === 'shell' ? 'Shell' : isTerminalAgent(kind) ? AGENT_TITLES[kind] : kind);

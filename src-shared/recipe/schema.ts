@@ -10,8 +10,7 @@ export const RECIPE_FORMAT = 0;
 export const AGENT_KINDS = ['opencode', 'claude-code', 'codex', 'gemini-cli'] as const;
 export const MODEL_PROVIDERS = ['ollama', 'anthropic', 'openai', 'google', 'openrouter', 'openai-compatible'] as const;
 
-/** The model reference that means "the default of models/config.json, or the app's default model". */
-export const DEFAULT_MODEL_REF = 'default';
+export { DEFAULT_MODEL_REF } from './refs';
 
 // Lowercase slug: starts with a letter or digit; '.', '_' and '-' allowed inside.
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;

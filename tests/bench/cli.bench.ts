@@ -1,5 +1,5 @@
 // CLI benchmarks (issue 12, item 6): the real `kiln` process (node bin/kiln.mjs, from the bundle
-// out/cli/kiln.mjs) against baselines measured in the same run:
+// out/cli/kiln.cjs, with its code cache) against baselines measured in the same run:
 //  1. `kiln --version` vs `node -e 0` (Node's own start)                     target ≤ 150 ms
 //  2. `kiln ls` vs `docker ps` (a CLI that asks the engine once)              target ≤ 300 ms
 //  3. `kiln up` + the first `kiln exec -- echo ready` vs `docker run --rm IMAGE true`   ≤ 2 s

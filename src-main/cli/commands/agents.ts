@@ -1,7 +1,7 @@
 // kiln agents install NAME — Claude Code, Codex or Gemini CLI into the shared agents volume, at
 // the version Kiln pins, once for every session (read-only in each workspace; then offline).
 import { KilnFailure, kilnError } from '../../../src-shared/errors';
-import { AGENT_PACKAGES, INSTALLABLE_AGENTS, installAgent, isInstallableAgent } from '../../agents';
+import { AGENT_PACKAGES, INSTALLABLE_AGENTS, isInstallableAgent } from '../../agents/versions';
 import type { Command } from '../command';
 
 export const agentsInstall: Command = {
@@ -21,6 +21,7 @@ export const agentsInstall: Command = {
     }
     const pkg = AGENT_PACKAGES[name];
     ctx.out.note(`Installing ${pkg.title} (${pkg.package}@${pkg.version})…`);
+    const { installAgent } = await import('../../agents/install');
     const result = await installAgent({
       docker: services.engine.docker,
       agent: name,

@@ -3,10 +3,7 @@
 // installed on first use and configured for the session's model, the same path the window's
 // agent tabs take (sessions/session-agent.ts). Raw mode on our terminal, resize on SIGWINCH,
 // output acknowledged as our stdout takes it (the terminal's flow control).
-import { providerOfKeyEnv } from '../../models/agent-endpoint';
-import { TERMINAL_AGENTS } from '../../sessions/session-agent';
-import { FileSecretStore } from '../../settings/file-secret-store';
-import { openTerminal } from '../../terminals/terminal';
+import { TERMINAL_AGENTS } from '../../sessions/terminal-agents';
 import { sessionArg, type Command } from '../command';
 
 export const attach: Command = {
@@ -22,6 +19,7 @@ export const attach: Command = {
     const name = ctx.values.agent === undefined ? undefined : String(ctx.values.agent);
     let run: { cmd: string[]; env: Record<string, string> } = { cmd: ['bash', '-l'], env: {} };
     if (name !== undefined) {
+      const [{ providerOfKeyEnv }, { FileSecretStore }] = await Promise.all([import('../../models/agent-endpoint'), import('../../settings/file-secret-store')]);
       const secrets = new FileSecretStore(services.sessions.paths.home);
       const agent = await services.agents.prepare(session, name, {
         onProgress: (line) => ctx.out.note(`  ${line}`),
@@ -39,6 +37,7 @@ export const attach: Command = {
       if (stdin.isTTY) stdin.setRawMode(wasRaw);
       stdin.pause();
     };
+    const { openTerminal } = await import('../../terminals/terminal');
     const term = await openTerminal({
       docker: services.engine.docker,
       container,

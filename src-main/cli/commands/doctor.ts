@@ -1,8 +1,5 @@
 // kiln doctor: is everything Kiln needs here? Engine (which, version), runtime image, host Ollama.
-import { discoverEngine, formatTried } from '../../engine/discover';
-import { imageExists, RUNTIME_IMAGE } from '../../engine/images';
-import { kilnPaths } from '../../sessions';
-import { httpJson } from '../../timeline/http-json';
+import { kilnPaths } from '../../sessions/paths';
 import type { Command } from '../command';
 
 interface OllamaSeen {
@@ -16,6 +13,7 @@ async function findOllama(env: NodeJS.ProcessEnv): Promise<OllamaSeen> {
   const host = env.OLLAMA_HOST || '127.0.0.1:11434';
   const url = /^https?:\/\//.test(host) ? host.replace(/\/$/, '') : `http://${host}`;
   try {
+    const { httpJson } = await import('../../timeline/http-json');
     const res = await httpJson(`${url}/api/version`, { timeoutMs: 1000 });
     if (res.status !== 200) return { seen: false, url };
     const body = (res.data ?? {}) as { version?: string };
@@ -30,6 +28,7 @@ export const doctor: Command = {
   summary: 'check the Docker engine, the runtime image and a host Ollama',
   usage: 'kiln doctor [--json]\n\nExits non-zero when no Docker engine answers.',
   async run(ctx) {
+    const [{ discoverEngine, formatTried }, { imageExists, RUNTIME_IMAGE }] = await Promise.all([import('../../engine/discover'), import('../../engine/images')]);
     const [engine, ollama] = await Promise.all([discoverEngine({ env: ctx.env }), findOllama(ctx.env)]);
     const tag = ctx.env.KILN_IMAGE ?? RUNTIME_IMAGE;
     const image = { tag, present: engine.ok ? await imageExists(engine.docker, tag).catch(() => false) : false };

@@ -1,5 +1,5 @@
 // kiln exec SESSION -- CMD…: one command line through the recorded shell path.
-import { execInWorkspace } from '../../sessions';
+import type { WorkspaceExecIo } from '../../sessions/exec';
 import { sessionArg, usageError, type Command } from '../command';
 
 /** Argv words → one command line: a single word is taken as written (it may hold shell syntax). */
@@ -25,11 +25,12 @@ export const exec: Command = {
   async run(ctx) {
     const words = ctx.args.slice(1);
     if (words.length === 0) throw usageError('exec', 'kiln exec needs a command after `--`, e.g. kiln exec S -- ls -la.');
-    const container = await (await ctx.services()).sessions.workspaceContainer(sessionArg(ctx));
+    const [services, { execInWorkspace }] = await Promise.all([ctx.services(), import('../../sessions/exec')]);
+    const container = await services.sessions.workspaceContainer(sessionArg(ctx));
     return execInWorkspace(container, joinCommand(words), {
       stdout: ctx.out.streams.stdout,
       stderr: ctx.out.streams.stderr,
       ...(ctx.values.interactive ? { stdin: ctx.stdin } : {}),
-    } as Parameters<typeof execInWorkspace>[2]);
+    } as WorkspaceExecIo);
   },
 };

@@ -2,8 +2,7 @@
 // progress bar (resumable: pulling again continues where it stopped).
 import { KilnFailure, kilnError } from '../../../src-shared/errors';
 import { DEFAULT_MODEL, formatBytes } from '../../models/default-model';
-import { detectHostOllama } from '../../models/host-ollama';
-import { pullModel, type PullProgress } from '../../models/pull';
+import type { PullProgress } from '../../models/pull';
 import type { Command, CommandContext } from '../command';
 import { table, type Output } from '../output';
 
@@ -11,6 +10,7 @@ const hostOption = { host: { type: 'string' as const } };
 
 async function ollamaUrl(ctx: CommandContext): Promise<string> {
   const host = ctx.values.host;
+  const { detectHostOllama } = await import('../../models/host-ollama');
   const found = await detectHostOllama({ ...(typeof host === 'string' ? { urls: [host] } : {}), env: ctx.env });
   if (found.found) return found.url;
   throw new KilnFailure(kilnError('E_OLLAMA_NOT_FOUND', `No Ollama answered at ${found.tried.join(' or ')}.`, 'Start Ollama (ollama.com/download) or name it with --host URL, then try again.'));
@@ -54,6 +54,7 @@ export const modelsLs: Command = {
   positionals: [0, 0],
   async run(ctx) {
     const url = await ollamaUrl(ctx);
+    const { detectHostOllama } = await import('../../models/host-ollama');
     const found = await detectHostOllama({ urls: [url] });
     const models = found.found ? found.models : [];
     const hasDefault = models.some((m) => m.name === DEFAULT_MODEL.name);
@@ -78,6 +79,7 @@ export const modelsPull: Command = {
     const printer = pullPrinter(ctx.out);
     const started = Date.now();
     try {
+      const { pullModel } = await import('../../models/pull');
       const end = await pullModel({ host, name, onProgress: printer.onProgress });
       printer.done();
       ctx.out.result({ name, host, bytes: end.total, ms: Date.now() - started }, () => `Pulled ${name} (${formatBytes(end.total)}).`);

@@ -2,17 +2,20 @@
 import { join } from 'node:path';
 import { kilnError, KilnFailure } from '../../../src-shared/errors';
 import type { RecipeHash } from '../../../src-shared/recipe/hash';
-import { describeProblems } from '../../recipes/open';
-import { RecipeService, type RecipeCard } from '../../recipes/service';
+import type { describeProblems as DescribeProblems } from '../../recipes/open';
+import type { RecipeCard, RecipeService } from '../../recipes/service';
 import { kilnPaths } from '../../sessions/paths';
-import { REPO_ROOT } from '../../services';
+import { REPO_ROOT } from '../../repo-root';
 import type { Command, CommandContext } from '../command';
 import { table } from '../output';
 
 /** Built-in recipes ship in resources/recipes (KILN_BUILTIN_RECIPES overrides, for tests). */
-export function recipeService(ctx: Pick<CommandContext, 'env'>): RecipeService {
+/** The recipe code (loaded here: only recipe commands need it) and the service on this home. */
+export async function recipes(ctx: Pick<CommandContext, 'env'>): Promise<{ service: RecipeService; describeProblems: typeof DescribeProblems }> {
+  const [{ RecipeService }, { describeProblems }] = await Promise.all([import('../../recipes/service'), import('../../recipes/open')]);
   const paths = kilnPaths(ctx.env);
-  return new RecipeService({ kilnHome: paths.home, sessionsDir: paths.sessions, builtinDir: ctx.env.KILN_BUILTIN_RECIPES ?? join(REPO_ROOT, 'resources', 'recipes') });
+  const service = new RecipeService({ kilnHome: paths.home, sessionsDir: paths.sessions, builtinDir: ctx.env.KILN_BUILTIN_RECIPES ?? join(REPO_ROOT, 'resources', 'recipes') });
+  return { service, describeProblems };
 }
 
 const cardLines = (c: RecipeCard) => [
@@ -27,7 +30,7 @@ export const recipeLs: Command = {
   summary: 'list recipes: built-in and imported (the gallery)',
   usage: 'kiln recipe ls [--json]\n\nJSON: an array of recipe cards { hash, short, name, description, author?, version, parent?, parentName?, agents[], models[], tags[], builtin, origin? }.',
   async run(ctx) {
-    const cards = await recipeService(ctx).list();
+    const cards = await (await recipes(ctx)).service.list();
     ctx.out.result(cards, () => table(cards.map((c) => [c.short, c.name, c.builtin ? 'built-in' : (c.origin?.kind ?? ''), c.agents.map((a) => a.agent).join(','), c.parentName ? `← ${c.parentName}` : c.parent ? `← ${c.parent.slice(7, 19)}` : '']), ['HASH', 'NAME', 'FROM', 'AGENTS', 'PARENT']));
   },
 };
@@ -38,7 +41,8 @@ export const recipeValidate: Command = {
   usage: 'kiln recipe validate SOURCE [--json]\n\nExit 0 when valid. JSON: { ok, hash?, errors: [{ code, file?, path, message }] }.',
   positionals: [1, 1],
   async run(ctx) {
-    const r = await recipeService(ctx).validate(ctx.args[0]!);
+    const { service, describeProblems } = await recipes(ctx);
+    const r = await service.validate(ctx.args[0]!);
     ctx.out.result(r, () => (r.ok ? `Valid recipe ${r.hash}.` : [`${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}:`, ...describeProblems(r.errors).map((l) => `  ${l}`)]));
     return r.ok ? 0 : 1;
   },
@@ -50,7 +54,8 @@ export const recipeHash: Command = {
   usage: 'kiln recipe hash SOURCE [--json]\n\nJSON: { hash }.',
   positionals: [1, 1],
   async run(ctx) {
-    const r = await recipeService(ctx).validate(ctx.args[0]!);
+    const { service, describeProblems } = await recipes(ctx);
+    const r = await service.validate(ctx.args[0]!);
     if (!r.ok) throw new KilnFailure(kilnError('E_RECIPE_INVALID', `The recipe has ${r.errors.length} problem(s): ${describeProblems(r.errors).join(' ')}`, 'See `kiln recipe validate` for the list.'));
     ctx.out.result({ hash: r.hash }, () => r.hash!);
   },
@@ -71,7 +76,8 @@ export const recipeImport: Command = {
   options: { out: { type: 'string' }, name: { type: 'string' } },
   positionals: [1, 1],
   async run(ctx) {
-    const r = await recipeService(ctx).importPath(ctx.args[0]!, {
+    const { service, describeProblems } = await recipes(ctx);
+    const r = await service.importPath(ctx.args[0]!, {
       ...(typeof ctx.values.out === 'string' ? { out: ctx.values.out } : {}),
       ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
     });
@@ -96,7 +102,7 @@ export const recipeSave: Command = {
   usage: 'kiln recipe save SESSION DIR [--json]\n\nDIR must not exist (or be empty). Loading DIR in a new session gives the same recipe hash. JSON: { dir, hash }.',
   positionals: [2, 2],
   async run(ctx) {
-    const r = await recipeService(ctx).save(ctx.args[0]!, ctx.args[1]!);
+    const r = await (await recipes(ctx)).service.save(ctx.args[0]!, ctx.args[1]!);
     ctx.out.result(r, () => `Saved ${ctx.args[0]} as a recipe in ${r.dir} (${r.hash}).`);
   },
 };
@@ -108,7 +114,7 @@ export const recipeFork: Command = {
   options: { name: { type: 'string' } },
   positionals: [2, 2],
   async run(ctx) {
-    const r = await recipeService(ctx).fork(ctx.args[0]!, ctx.args[1]!, typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {});
+    const r = await (await recipes(ctx)).service.fork(ctx.args[0]!, ctx.args[1]!, typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {});
     ctx.out.result(r, () => `Forked into ${r.dir} (${r.hash}), parent ${r.parent as RecipeHash}.`);
   },
 };

@@ -3,10 +3,6 @@
 // Starts even when no engine answers: the page shows what to install and re-checks.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createHandlers } from '../../server/handlers';
-import { createWindowHost } from '../../server/window-host';
-import { startWebServer } from '../../server/web-server';
-import { lazyAppServices, REPO_ROOT } from '../../services';
 import { intOption, usageError, type Command } from '../command';
 
 export const web: Command = {
@@ -33,6 +29,12 @@ export const web: Command = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    const [{ createHandlers }, { createWindowHost }, { startWebServer }, { lazyAppServices, REPO_ROOT }] = await Promise.all([
+      import('../../server/handlers'),
+      import('../../server/window-host'),
+      import('../../server/web-server'),
+      import('../../services'),
+    ]);
     const holder = lazyAppServices({ env: ctx.env });
     const host = createWindowHost(holder, { env: ctx.env });
     const server = await startWebServer({

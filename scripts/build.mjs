@@ -1,6 +1,6 @@
 // Builds what runs outside the TypeScript sources:
-//   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared; its npm deps come from
-//                         src-container/package.json inside the image (native ones compile there)
+//   out/kilnd/kilnd.mjs   the recorder, bundled with src-shared and its npm deps; the native
+//                         ones come from src-container/package.json inside the image
 //   out/renderer/         the UI (vite.config.ts: src-renderer/index.html, hashed assets)
 //   out/cli/kiln.cjs      the `kiln` command (bin/kiln.mjs runs it, with a V8 code cache in
 //                         out/cli/cache/, while it is newer than its sources; out/cli/inputs.json
@@ -16,6 +16,20 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Node bundles as ES modules with npm's CommonJS inside: it needs a `require` and the CommonJS names. */
+const ESM_NODE_BANNER = [
+  "import { createRequire as __kilnRequire } from 'node:module';",
+  "import { fileURLToPath as __kilnPath } from 'node:url';",
+  'const require = __kilnRequire(import.meta.url);',
+  'const __filename = __kilnPath(import.meta.url);',
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+].join(' ');
+/** ES module builds first: a UMD main (jsonc-parser's) requires its parts at run time, out of the bundler's sight. */
+const ES_FIRST = ['module', 'main'];
+
+/** The recorder's native modules: built for the image's Node in its kilnd-deps stage. */
+const KILND_NATIVE = ['better-sqlite3', '@parcel/watcher', 'node-pty', '*.node'];
+
 export async function buildKilnd() {
   await build({
     entryPoints: [path.join(root, 'src-container/kilnd/main.ts')],
@@ -24,7 +38,12 @@ export async function buildKilnd() {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    packages: 'external',
+    // npm packages bundled in (the ES module loader took ~0.5 s of every recorder start to find
+    // and link nostr-tools', noble's and zod's files); the native ones stay in the image's
+    // node_modules (src-container/package.json), which CommonJS inside needs a `require` for.
+    external: KILND_NATIVE,
+    banner: { js: ESM_NODE_BANNER },
+    mainFields: ES_FIRST,
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
@@ -38,16 +57,6 @@ export async function buildRenderer() {
   return path.join(root, 'out/renderer');
 }
 
-/** Node bundles as ES modules with npm's CommonJS inside: it needs a `require` and the CommonJS names. */
-const ESM_NODE_BANNER = [
-  "import { createRequire as __kilnRequire } from 'node:module';",
-  "import { fileURLToPath as __kilnPath } from 'node:url';",
-  'const require = __kilnRequire(import.meta.url);',
-  'const __filename = __kilnPath(import.meta.url);',
-  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-].join(' ');
-/** ES module builds first: a UMD main (jsonc-parser's) requires its parts at run time, out of the bundler's sight. */
-const ES_FIRST = ['module', 'main'];
 
 /**
  * Modules the engine client loads at start but Kiln's everyday commands never call: dockerode's

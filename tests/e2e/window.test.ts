@@ -12,11 +12,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../src-main/models/default-model';
-import { startModelServer, type ModelServer } from '../fixtures/model-server';
-import { bridgeGateway } from '../support/network';
 import { until } from '../support/until';
-import { buildOnce, collectErrors, launchBrowser, shooter, startKilnWeb, type KilnWeb } from './support/kiln-web';
+import { buildOnce, collectErrors, launchBrowser, openFirstRunWindow, shooter, startKilnWeb, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
 
 const docker = new Docker();
 let browser: Browser;
@@ -30,62 +27,30 @@ afterAll(async () => {
 });
 
 
-/** Every session this kiln web made (its own KILN_HOME): containers and record go. */
-async function removeSessions(kiln: KilnWeb): Promise<void> {
-  const ls = kiln.cli(['ls', '--json']);
-  let ids: string[] = [];
-  try {
-    ids = (JSON.parse(ls.stdout) as { id: string }[]).map((s) => s.id);
-  } catch {
-    /* nothing listed */
-  }
-  for (const id of ids) {
-    kiln.cli(['rm', id]);
-    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
-  }
-}
-
 describe('the window: first run to undo and redo', () => {
-  let server: ModelServer;
+  let w: FirstRunWindow;
   let kiln: KilnWeb;
   let page: Page;
-  let errors: string[];
 
   beforeAll(async () => {
-    const gateway = bridgeGateway();
-    server = await startModelServer({ host: gateway, ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] }, fallback: { text: 'Done' } });
-    kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = collectErrors(page);
+    w = await openFirstRunWindow(browser);
+    ({ kiln, page } = w);
   });
   afterAll(async () => {
-    await page?.close();
-    if (kiln) await removeSessions(kiln);
-    await kiln?.stop();
-    await server?.close();
+    await w?.close();
   });
 
   it('goes from first run to a session, records a command, undoes and redoes it', async () => {
     const shot = shooter(page, 'flow');
-    try {
-      await flow(shot);
-    } catch (err) {
-      await shot('failure');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\npage errors: ${errors.join('\n')}\nkiln web: ${kiln.log().slice(-2000)}`, { cause: err });
-    }
-    expect(errors, errors.join('\n')).toEqual([]);
+    await withFailureReport(w, shot, () => flow(shot));
+    expect(w.errors, w.errors.join('\n')).toEqual([]);
   });
 
   async function flow(shot: (step: string) => Promise<void>) {
-    await page.goto(kiln.url);
+    // First run: engine and runtime image are there, the host Ollama answers: one step left.
+    const start = await walkFirstRun(page, kiln.url);
     // The token left the address bar.
     await until('the token to leave the URL', async () => !(await page.evaluate(() => location.href)).includes('token') || undefined);
-
-    // First run: engine and runtime image are there, the host Ollama answers: one step left.
-    const start = page.getByRole('button', { name: 'Start a session' });
-    await start.waitFor({ timeout: 60_000 });
     await shot('first-run');
     await start.click();
     await page.getByRole('progressbar', { name: 'Starting the session' }).waitFor({ timeout: 10_000 }).catch(() => undefined);

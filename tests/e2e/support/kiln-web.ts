@@ -1,12 +1,17 @@
 // E2E harness: `kiln web --no-open --json` as a child process (a temp KILN_HOME and workspaces
 // folder, the test label), Debian's Chromium through playwright-core, console errors collected,
-// screenshots into tests/.artifacts/e2e/.
+// screenshots into tests/.artifacts/e2e/; the first-run window on the scripted model server and
+// its walk to "Start a session", shared by the window, gallery and agent-tab suites.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import Docker from 'dockerode';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { DEFAULT_MODEL } from '../../../src-main/models/default-model';
+import { startModelServer, type ModelServer, type ModelServerOptions } from '../../fixtures/model-server';
+import { bridgeGateway } from '../../support/network';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const artifacts = join(root, 'tests', '.artifacts', 'e2e');
@@ -106,4 +111,73 @@ export function shooter(page: Page, test: string) {
     n++;
     await page.screenshot({ path: join(artifacts, `${test}-${String(n).padStart(2, '0')}-${step}.png`) });
   };
+}
+
+/** Every session a `kiln web` made (its own KILN_HOME): record through the CLI, containers by label. */
+export async function removeSessions(kiln: KilnWeb): Promise<void> {
+  let ids: string[] = [];
+  try {
+    ids = (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[]).map((s) => s.id);
+  } catch {
+    /* nothing listed */
+  }
+  const docker = new Docker();
+  for (const id of ids) {
+    kiln.cli(['rm', id]);
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** A window on a fresh `kiln web` whose host Ollama is the scripted model server (the default model pulled). */
+export interface FirstRunWindow {
+  server: ModelServer;
+  kiln: KilnWeb;
+  page: Page;
+  /** Console and page errors so far (asserted empty at the end). */
+  errors: string[];
+  /** Page, sessions, kiln web and model server go. */
+  close(): Promise<void>;
+}
+
+export async function openFirstRunWindow(browser: Browser, model: Omit<ModelServerOptions, 'host' | 'ollama'> = {}): Promise<FirstRunWindow> {
+  const gateway = bridgeGateway();
+  const server = await startModelServer({ host: gateway, ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] }, fallback: { text: 'Done' }, ...model });
+  const kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` }).catch(async (err: unknown) => {
+    await server.close();
+    throw err;
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  return {
+    server,
+    kiln,
+    page,
+    errors: collectErrors(page),
+    async close() {
+      await page.close();
+      await removeSessions(kiln);
+      await kiln.stop();
+      await server.close();
+    },
+  };
+}
+
+/** First run on a ready machine: the page opened on its URL, "Start a session" shown (returned, not clicked). */
+export async function walkFirstRun(page: Page, url: string): Promise<Locator> {
+  await page.goto(url);
+  const start = page.getByRole('button', { name: 'Start a session' });
+  await start.waitFor({ timeout: 60_000 });
+  return start;
+}
+
+/** Runs a test's steps; on failure a screenshot, then the error with the page's errors and the server's log. */
+export async function withFailureReport(w: { page: Page; kiln: KilnWeb; errors: string[] }, shot: (step: string) => Promise<void>, steps: () => Promise<void>, extra?: () => Promise<string>): Promise<void> {
+  try {
+    await steps();
+  } catch (err) {
+    await shot('failure');
+    const more = extra ? await extra().catch(() => '') : '';
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${more}\npage errors: ${w.errors.join('\n')}\nkiln web: ${w.kiln.log().slice(-2000)}`, { cause: err });
+  }
 }

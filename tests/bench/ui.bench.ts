@@ -229,7 +229,7 @@ async function timelineBench(): Promise<BenchRow[]> {
   const timelines: Record<string, ReturnType<typeof fakeEvents>> = { small: fakeEvents('small', 100), big: fakeEvents('big', 100_000) };
   const session = (id: string): SessionSummary => ({ id, name: id, workspace: `/tmp/${id}`, state: 'stopped', createdAt: new Date().toISOString() });
   const handlers: Handlers = {
-    'app.info': () => ({ name: 'Kiln', version: 'bench', mode: 'web' }),
+    'app.info': () => ({ name: 'Kiln', version: 'bench', mode: 'web', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }),
     'engine.status': () => ({ ok: true, name: 'bench', endpoint: 'none', version: '0', imagePresent: true }),
     'sessions.list': () => [session('small'), session('big')],
     'settings.get': () => ({ workspacesDir: '/tmp', defaultModel: '', theme: 'light' }),

@@ -20,7 +20,7 @@ import type { Handlers } from '../../src-shared/api/rpc';
 import type { SessionSummary } from '../../src-shared/api/contract';
 import { startWebServer } from '../../src-main/server/web-server';
 import { isMain, percentile, printTable, type BenchRow } from './lib';
-import { buildOnce, launchBrowser, root, startKilnWeb } from '../e2e/support/kiln-web';
+import { buildOnce, debugUrl, launchBrowser, root, startKilnWeb } from '../e2e/support/kiln-web';
 
 /** A page; tsx (esbuild keepNames) wraps functions handed to evaluate in __name(): define it. */
 async function newPage(browser: Browser): Promise<Page> {
@@ -106,7 +106,7 @@ async function terminalBench(): Promise<BenchRow[]> {
 
     step('session up; opening the page');
     const page = await newPage(browser);
-    await page.goto(kiln.url);
+    await page.goto(debugUrl(kiln.url));
     await page.getByRole('tab', { name: 'Shell' }).click({ timeout: 120_000 });
     step('shell tab');
     await waitFor(page, () => /\$ ?$/.test((window as unknown as { kilnDebug?: { cursorLine(): string } }).kilnDebug?.cursorLine() ?? ''));

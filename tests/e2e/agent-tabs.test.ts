@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextVariantName } from '../../src-main/models/context-variant';
 import { DEFAULT_MODEL } from '../../src-main/models/default-model';
 import { until } from '../support/until';
-import { buildOnce, launchBrowser, openFirstRunWindow, shooter, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
+import { buildOnce, debugUrl, launchBrowser, openFirstRunWindow, shooter, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
 
 const screen = (page: Page) => page.evaluate(() => (window as unknown as { kilnDebug: { screen(): string } }).kilnDebug.screen());
 
@@ -38,7 +38,7 @@ describe('the window: an agent tab from the "New tab" menu', () => {
   it('opens Codex CLI in a new tab by role and name; its TUI answers a prompt', async () => {
     const shot = shooter(page, 'agent-tabs');
     await withFailureReport(w, shot, async () => {
-      await (await walkFirstRun(page, kiln.url)).click();
+      await (await walkFirstRun(page, debugUrl(kiln.url))).click(); // kilnDebug reads the TUI's screen
       const tablist = page.getByRole('tablist', { name: 'Terminals' });
       await tablist.waitFor({ timeout: 120_000 });
       await shot('session');
@@ -68,7 +68,8 @@ describe('the window: an agent tab from the "New tab" menu', () => {
       await page.waitForTimeout(500);
       await page.keyboard.press('Enter');
       const file = join(kiln.workspaces, (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[])[0]!.id, 'tab.txt');
-      await until('tab.txt from the tool', () => existsSync(file) || undefined, 90_000);
+      // printf creates the file, then writes: wait for its bytes, not only its name.
+      await until('tab.txt from the tool', () => (existsSync(file) && readFileSync(file, 'utf8').length > 0) || undefined, 90_000);
       expect(readFileSync(file, 'utf8')).toBe('from the tab\n');
       await until("the model's answer on screen", async () => (await screen(page)).includes('Done: tab.txt written') || undefined, 30_000);
       await shot('codex-answered');

@@ -51,6 +51,8 @@ describe('the window: first run to undo and redo', () => {
     const start = await walkFirstRun(page, kiln.url);
     // The token left the address bar.
     await until('the token to leave the URL', async () => !(await page.evaluate(() => location.href)).includes('token') || undefined);
+    // The terminals' test view is only on a page whose address asks for it (support's debugUrl).
+    expect(await page.evaluate(() => 'kilnDebug' in window)).toBe(false);
     await shot('first-run');
     await start.click();
     await page.getByRole('progressbar', { name: 'Starting the session' }).waitFor({ timeout: 10_000 }).catch(() => undefined);

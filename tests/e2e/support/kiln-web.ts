@@ -163,6 +163,13 @@ export async function openFirstRunWindow(browser: Browser, model: Omit<ModelServ
   };
 }
 
+/** The page's URL with the flag that puts `window.kilnDebug` (the terminals as text) on the built page. */
+export function debugUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('kiln-debug', '1');
+  return u.toString();
+}
+
 /** First run on a ready machine: the page opened on its URL, "Start a session" shown (returned, not clicked). */
 export async function walkFirstRun(page: Page, url: string): Promise<Locator> {
   await page.goto(url);

@@ -5,39 +5,25 @@
 // the scripted tool and the answer shows. Screenshots in tests/.artifacts/e2e/agent-tabs-*.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { contextVariantName } from '../../src-main/models/context-variant';
 import { DEFAULT_MODEL } from '../../src-main/models/default-model';
 import { until } from '../support/until';
-import { buildOnce, debugUrl, launchBrowser, openFirstRunWindow, shooter, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
+import { browserForTests, debugUrl, firstRunWindow, walkFirstRun } from './support/kiln-web';
 
 const screen = (page: Page) => page.evaluate(() => (window as unknown as { kilnDebug: { screen(): string } }).kilnDebug.screen());
 
 describe('the window: an agent tab from the "New tab" menu', () => {
   const model = contextVariantName(DEFAULT_MODEL.name, DEFAULT_MODEL.contextLength);
-  let browser: Browser;
-  let w: FirstRunWindow;
-  let kiln: KilnWeb;
-  let page: Page;
-
-  beforeAll(async () => {
-    buildOnce();
-    browser = await launchBrowser();
-    w = await openFirstRunWindow(browser, {
-      script: [{ model, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from the tab\\n' > tab.txt", login: false } }] }],
-      fallback: { text: 'Done: tab.txt written' },
-    });
-    ({ kiln, page } = w);
-  });
-  afterAll(async () => {
-    await w?.close();
-    await browser?.close();
+  const w = firstRunWindow(browserForTests(), {
+    script: [{ model, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from the tab\\n' > tab.txt", login: false } }] }],
+    fallback: { text: 'Done: tab.txt written' },
   });
 
   it('opens Codex CLI in a new tab by role and name; its TUI answers a prompt', async () => {
-    const shot = shooter(page, 'agent-tabs');
-    await withFailureReport(w, shot, async () => {
+    const { kiln, page } = w;
+    await w.run('agent-tabs', async (shot) => {
       await (await walkFirstRun(page, debugUrl(kiln.url))).click(); // kilnDebug reads the TUI's screen
       const tablist = page.getByRole('tablist', { name: 'Terminals' });
       await tablist.waitFor({ timeout: 120_000 });
@@ -74,6 +60,5 @@ describe('the window: an agent tab from the "New tab" menu', () => {
       await until("the model's answer on screen", async () => (await screen(page)).includes('Done: tab.txt written') || undefined, 30_000);
       await shot('codex-answered');
     }, async () => `\nscreen: ${await screen(page)}`);
-    expect(w.errors, w.errors.join('\n')).toEqual([]);
   }, 400_000);
 });

@@ -8,20 +8,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { until } from '../support/until';
-import { buildOnce, launchBrowser, openFirstRunWindow, root, shooter, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
+import { browserForTests, firstRunWindow, root, walkFirstRun } from './support/kiln-web';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  buildOnce();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 
 /** Drops files on the window as a person's drop would arrive: a DataTransfer with File objects. */
@@ -37,25 +29,12 @@ async function drop(page: Page, files: Record<string, string>): Promise<void> {
 }
 
 describe('the gallery: drop a recipe, see its lineage, start it', () => {
-  let w: FirstRunWindow;
-  let kiln: KilnWeb;
-  let page: Page;
+  const w = firstRunWindow(browser);
 
-  beforeAll(async () => {
-    w = await openFirstRunWindow(browser);
-    ({ kiln, page } = w);
-  });
-  afterAll(async () => {
-    await w?.close();
-  });
-
-  it('imports a dropped folder with its lineage, refuses a malformed one, starts the recipe', async () => {
-    const shot = shooter(page, 'gallery');
-    await withFailureReport(w, shot, () => flow(shot));
-    expect(w.errors, w.errors.join('\n')).toEqual([]);
-  });
+  it('imports a dropped folder with its lineage, refuses a malformed one, starts the recipe', () => w.run('gallery', flow));
 
   async function flow(shot: (step: string) => Promise<void>) {
+    const { kiln, page } = w;
     const hashed = kiln.cli(['recipe', 'hash', join(root, 'resources', 'recipes', 'build-anything')]);
     const parent = /sha256:[0-9a-f]{64}/.exec(hashed.stdout)?.[0];
     expect(parent, hashed.stderr).toBeTruthy();

@@ -10,43 +10,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until';
-import { buildOnce, collectErrors, launchBrowser, openFirstRunWindow, shooter, startKilnWeb, walkFirstRun, withFailureReport, type FirstRunWindow, type KilnWeb } from './support/kiln-web';
+import { browserForTests, collectErrors, firstRunWindow, shooter, startKilnWeb, walkFirstRun, type KilnWeb } from './support/kiln-web';
 
 const docker = new Docker();
-let browser: Browser;
-
-beforeAll(async () => {
-  buildOnce();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 
 describe('the window: first run to undo and redo', () => {
-  let w: FirstRunWindow;
-  let kiln: KilnWeb;
-  let page: Page;
+  const w = firstRunWindow(browser);
 
-  beforeAll(async () => {
-    w = await openFirstRunWindow(browser);
-    ({ kiln, page } = w);
-  });
-  afterAll(async () => {
-    await w?.close();
-  });
-
-  it('goes from first run to a session, records a command, undoes and redoes it', async () => {
-    const shot = shooter(page, 'flow');
-    await withFailureReport(w, shot, () => flow(shot));
-    expect(w.errors, w.errors.join('\n')).toEqual([]);
-  });
+  it('goes from first run to a session, records a command, undoes and redoes it', () => w.run('flow', flow));
 
   async function flow(shot: (step: string) => Promise<void>) {
+    const { kiln, page } = w;
     // First run: engine and runtime image are there, the host Ollama answers: one step left.
     const start = await walkFirstRun(page, kiln.url);
     // The token left the address bar.
@@ -156,7 +135,7 @@ describe('the window: first run without an Ollama', () => {
     hadOllamaContainer = await docker.getContainer('kiln-ollama').inspect().then(() => true, () => false);
     // Nothing answers at OLLAMA_HOST (a closed port on this machine).
     kiln = await startKilnWeb({ OLLAMA_HOST: 'http://127.0.0.1:9' });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
     errors = collectErrors(page);
   });
   afterAll(async () => {

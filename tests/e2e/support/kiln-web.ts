@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEFAULT_MODEL } from '../../../src-main/models/default-model';
 import { startModelServer, type ModelServer, type ModelServerOptions } from '../../fixtures/model-server';
 import { bridgeGateway } from '../../support/network';
@@ -91,6 +92,22 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/** Call at a file's top (or in a describe): the build, then Chromium for its tests, closed after them. */
+export function browserForTests(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    buildOnce();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running (its beforeAll failed)');
+    return browser;
+  };
 }
 
 /** Console errors and page errors, asserted empty at the end of a test. */
@@ -179,7 +196,7 @@ export async function walkFirstRun(page: Page, url: string): Promise<Locator> {
 }
 
 /** Runs a test's steps; on failure a screenshot, then the error with the page's errors and the server's log. */
-export async function withFailureReport(w: { page: Page; kiln: KilnWeb; errors: string[] }, shot: (step: string) => Promise<void>, steps: () => Promise<void>, extra?: () => Promise<string>): Promise<void> {
+async function withFailureReport(w: { page: Page; kiln: KilnWeb; errors: string[] }, shot: (step: string) => Promise<void>, steps: () => Promise<void>, extra?: () => Promise<string>): Promise<void> {
   try {
     await steps();
   } catch (err) {
@@ -187,4 +204,48 @@ export async function withFailureReport(w: { page: Page; kiln: KilnWeb; errors: 
     const more = extra ? await extra().catch(() => '') : '';
     throw new Error(`${err instanceof Error ? err.message : String(err)}${more}\npage errors: ${w.errors.join('\n')}\nkiln web: ${w.kiln.log().slice(-2000)}`, { cause: err });
   }
+}
+
+/** A first-run window for the tests of one describe block (opened before them, closed after). */
+export interface FirstRunFixture {
+  readonly kiln: KilnWeb;
+  readonly page: Page;
+  readonly server: ModelServer;
+  /**
+   * A test's steps, screenshots named `name-NN-step`: on failure a screenshot and the error with
+   * the page's errors and the server's log (plus `extra`); at the end no console or page error.
+   */
+  run(name: string, steps: (shot: (step: string) => Promise<void>) => Promise<void>, extra?: () => Promise<string>): Promise<void>;
+}
+
+/** Call inside a describe: registers the hooks that open and close the window (on `browser()`, launched by then). */
+export function firstRunWindow(browser: () => Browser, model: Omit<ModelServerOptions, 'host' | 'ollama'> = {}): FirstRunFixture {
+  let w: FirstRunWindow | undefined;
+  beforeAll(async () => {
+    w = await openFirstRunWindow(browser(), model);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+  const open = (): FirstRunWindow => {
+    if (!w) throw new Error('the first-run window is not open (its beforeAll failed)');
+    return w;
+  };
+  return {
+    get kiln() {
+      return open().kiln;
+    },
+    get page() {
+      return open().page;
+    },
+    get server() {
+      return open().server;
+    },
+    async run(name, steps, extra) {
+      const x = open();
+      const shot = shooter(x.page, name);
+      await withFailureReport(x, shot, () => steps(shot), extra);
+      expect(x.errors, x.errors.join('\n')).toEqual([]);
+    },
+  };
 }

@@ -46,7 +46,7 @@ function untilPrompt(page: Page): Promise<number> {
         const debug = (window as unknown as { kilnDebug: { cursorLine(): string; screen(): string; cursorRow(): number } }).kilnDebug;
         const t0 = performance.now();
         const row = debug.cursorRow();
-        const prompt = (line: string) => /\$ ?$/.test(line) && !/^y*$/.test(line);
+        const prompt = (line: string) => /[$#] ?$/.test(line) && !/^y*$/.test(line);
         // At an idle prompt, Ctrl-C prints ^C and a fresh prompt on the next row; during a flood
         // the cursor is on a "y" line (and the row may not move: the scrollback is full).
         const atPromptAlready = prompt(debug.cursorLine());
@@ -109,7 +109,7 @@ async function terminalBench(): Promise<BenchRow[]> {
     await page.goto(debugUrl(kiln.url));
     await page.getByRole('tab', { name: 'Shell' }).click({ timeout: 120_000 });
     step('shell tab');
-    await waitFor(page, () => /\$ ?$/.test((window as unknown as { kilnDebug?: { cursorLine(): string } }).kilnDebug?.cursorLine() ?? ''));
+    await waitFor(page, () => /[$#] ?$/.test((window as unknown as { kilnDebug?: { cursorLine(): string } }).kilnDebug?.cursorLine() ?? ''));
     await page.getByRole('tabpanel', { name: 'Shell' }).click();
 
     step('prompt; baselines');

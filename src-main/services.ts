@@ -2,6 +2,7 @@
 // and WebSocket servers later). Nothing here reaches for a global beyond what `options` gives.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Capabilities } from '../src-shared/api/contract';
 import { KilnFailure } from '../src-shared/errors';
 import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineFound } from './engine/discover';
 import { imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
@@ -74,7 +75,12 @@ export interface WindowServices {
   /** Absent where agents other than OpenCode cannot run (the all-in-one container). */
   agents?: AgentsService;
   labels?: Record<string, string>;
+  /** What the window may offer on this host (app.info). */
+  capabilities: Capabilities;
 }
+
+/** A Docker engine's: sessions stop and go, Ollama can run beside them. */
+export const ENGINE_CAPABILITIES: Capabilities = { stopSessions: true, removeSessions: true, localModelContainer: true };
 
 export interface AppServices extends WindowServices {
   engine: EngineFound;
@@ -157,7 +163,7 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
       });
     },
   };
-  return { engine: found, images, sessions, timeline, terminals, agents, ...(labels ? { labels } : {}) };
+  return { engine: found, images, sessions, timeline, terminals, agents, capabilities: ENGINE_CAPABILITIES, ...(labels ? { labels } : {}) };
 }
 
 /**

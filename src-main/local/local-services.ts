@@ -199,6 +199,8 @@ export function localServices(opts: LocalServicesOptions = {}): WindowServices {
     sessions,
     timeline: { open: async (given) => new TimelineClient(await sessions.connection(given)) },
     terminals,
+    // Its one session is the container itself (stop or remove it with docker), and there is no engine for an Ollama container.
+    capabilities: { stopSessions: false, removeSessions: false, localModelContainer: false },
   };
 }
 

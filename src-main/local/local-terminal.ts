@@ -1,10 +1,12 @@
 // A terminal as a local PTY (node-pty), for the all-in-one container where the session is the
 // container itself: the same Terminal contract as the Docker exec stream (src-main/terminals/
-// terminal.ts), with the same OutputFlow batching and back-pressure (pause/resume the PTY's
-// reads) and resize. node-pty is a native module: it is built in the image (src-container/
-// package.json) and loaded at run time, so nothing on the host needs it.
+// terminal.ts), with the same output side (terminals/output.ts: OutputFlow batching, and
+// back-pressure pausing and resuming the PTY's reads) and resize. node-pty is a native module:
+// it is built in the image (src-container/package.json) and loaded at run time, so nothing on the
+// host needs it.
 import { KilnFailure, kilnError } from '../../src-shared/errors';
-import { OutputFlow, type FlowLimits } from '../terminals/flow';
+import type { FlowLimits } from '../terminals/flow';
+import { terminalOutput } from '../terminals/output';
 import type { Terminal } from '../terminals/terminal';
 
 /** The part of node-pty's API used here (its types are not installed on the host). */
@@ -65,64 +67,34 @@ export async function openLocalTerminal(opts: LocalTerminalOptions): Promise<Ter
     throw new KilnFailure(kilnError('E_TERMINAL_OPEN', `Could not open a terminal: ${((err as Error).message ?? String(err)).split('\n')[0]}`, 'Check the container log (docker logs), then try again.'));
   }
 
-  const dataListeners = new Set<(chunk: Buffer) => void>();
-  const backlog: Buffer[] = [];
-  const exitListeners = new Set<(code: number | null) => void>();
-  let exitCode: number | null | undefined;
-
-  const flow = new OutputFlow(
-    {
-      deliver: (batch) => {
-        if (dataListeners.size === 0) backlog.push(batch);
-        for (const cb of dataListeners) cb(batch);
-      },
-      pause: () => pty.pause(),
-      resume: () => pty.resume(),
-    },
-    opts.flow,
-  );
-  pty.onData((d) => flow.push(typeof d === 'string' ? Buffer.from(d, 'utf8') : d));
+  const out = terminalOutput({ pause: () => pty.pause(), resume: () => pty.resume() }, opts.flow);
+  pty.onData((d) => out.push(typeof d === 'string' ? Buffer.from(d, 'utf8') : d));
   const exited = new Promise<number | null>((resolve) => {
     pty.onExit(({ exitCode: code, signal }) => {
-      flow.flush();
-      exitCode = signal ? 128 + signal : code;
+      out.flush();
+      const exitCode = signal ? 128 + signal : code;
+      out.exit(exitCode);
       resolve(exitCode);
-      for (const cb of exitListeners) cb(exitCode);
-      exitListeners.clear();
     });
   });
 
-  return {
+  return out.terminal({
     id: `pty-${pty.pid}`,
     write(data) {
-      if (exitCode === undefined) pty.write(typeof data === 'string' ? data : Buffer.from(data));
+      if (out.exitCode === undefined) pty.write(typeof data === 'string' ? data : Buffer.from(data));
     },
     async resize(cols, rows) {
-      if (exitCode !== undefined) return;
+      if (out.exitCode !== undefined) return;
       try {
         pty.resize(clamp(cols), clamp(rows));
       } catch (err) {
-        if (exitCode === undefined) throw new KilnFailure(kilnError('E_TERMINAL_RESIZE', `The terminal could not be resized: ${(err as Error).message}`));
+        if (out.exitCode === undefined) throw new KilnFailure(kilnError('E_TERMINAL_RESIZE', `The terminal could not be resized: ${(err as Error).message}`));
       }
     },
-    onData(cb) {
-      dataListeners.add(cb);
-      if (dataListeners.size === 1 && backlog.length) for (const b of backlog.splice(0)) cb(b);
-      return () => dataListeners.delete(cb);
-    },
-    onExit(cb) {
-      if (exitCode !== undefined) {
-        cb(exitCode);
-        return () => undefined;
-      }
-      exitListeners.add(cb);
-      return () => exitListeners.delete(cb);
-    },
-    ack: (bytes) => flow.ack(bytes),
     async close() {
       // SIGHUP as a closed window sends (bash passes it to its jobs); SIGKILL for what ignores it.
       for (const signal of ['SIGHUP', 'SIGKILL']) {
-        if (exitCode !== undefined) break;
+        if (out.exitCode !== undefined) break;
         try {
           pty.kill(signal);
         } catch {
@@ -130,14 +102,8 @@ export async function openLocalTerminal(opts: LocalTerminalOptions): Promise<Ter
         }
         await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       }
-      flow.dispose();
+      out.dispose();
     },
     exited,
-    get paused() {
-      return flow.paused;
-    },
-    get unacked() {
-      return flow.unacked;
-    },
-  };
+  });
 }

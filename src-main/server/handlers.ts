@@ -8,7 +8,7 @@ import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../..
 import type { NostrEvent } from '../../src-shared/events';
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
-import type { ServicesHolder, WindowServices } from '../services';
+import { ENGINE_CAPABILITIES, type ServicesHolder, type WindowServices } from '../services';
 import type { LiveSubscription, TimelineClient } from '../timeline';
 import { KILN_KINDS } from '../timeline/chains';
 import type { Attachment } from '../terminals/registry';
@@ -89,7 +89,8 @@ export function createHandlers({ services: given, mode, persistent, push, signal
 
   return {
     ...recipeHandlers({ paths: () => holder.current()?.sessions.paths ?? kilnPaths(), sessions: async () => (await svc()).sessions, push }),
-    'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform, ...(persistent !== undefined ? { persistent } : {}) }),
+    // Before an engine answers (web mode, desktop) the services are not made yet: the engine's.
+    'app.info': () => ({ name: 'Kiln', version, mode, platform: process.platform, ...(persistent !== undefined ? { persistent } : {}), capabilities: holder.current()?.capabilities ?? ENGINE_CAPABILITIES }),
     'engine.status': async () => {
       const found = await holder.discover();
       if (!found.ok) return { ok: false as const, error: found.error, tried: found.tried.map((t) => ({ source: t.source, endpoint: t.endpoint, error: t.error })) };

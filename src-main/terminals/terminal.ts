@@ -1,14 +1,16 @@
 // A TTY exec session in a container: what a terminal tab (or `kiln attach`) talks to.
 // dockerode's hijacked exec stream carries raw TTY bytes both ways; output goes through
 // OutputFlow (batching + back-pressure), so a consumer that falls behind pauses the container's
-// output instead of buffering it without bound. The consumer acks bytes as it renders them.
+// output instead of buffering it without bound (terminalOutput, shared with the local PTY). The
+// consumer acks bytes as it renders them.
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 import { containerOf, envList, waitExecExit } from './exec-exit';
-import { OutputFlow, type FlowLimits } from './flow';
+import type { FlowLimits } from './flow';
 import { signalTerminal, TERMINAL_MARKER } from './hangup';
+import { terminalOutput } from './output';
 
 /** bash as a login shell where the image has it, else the image's sh. */
 export const DEFAULT_SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
@@ -79,35 +81,18 @@ export async function openTerminal(opts: OpenTerminalOptions): Promise<Terminal>
     throw openError(err, container.id);
   }
 
-  const dataListeners = new Set<(chunk: Buffer) => void>();
-  const backlog: Buffer[] = [];
-  const exitListeners = new Set<(code: number | null) => void>();
-  let exitCode: number | null | undefined;
+  const out = terminalOutput({ pause: () => stream.pause(), resume: () => stream.resume() }, opts.flow);
 
-  const flow = new OutputFlow(
-    {
-      deliver: (batch) => {
-        if (dataListeners.size === 0) backlog.push(batch);
-        for (const cb of dataListeners) cb(batch);
-      },
-      pause: () => stream.pause(),
-      resume: () => stream.resume(),
-    },
-    opts.flow,
-  );
-
-  stream.on('data', (chunk: Buffer) => flow.push(chunk));
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
   const exited = new Promise<number | null>((resolve) => {
     let done = false;
     const finish = async () => {
       if (done) return;
       done = true;
-      flow.flush();
+      out.flush();
       const code = await waitExecExit(exec);
-      exitCode = code;
+      out.exit(code);
       resolve(code);
-      for (const cb of exitListeners) cb(code);
-      exitListeners.clear();
     };
     stream.once('end', finish);
     stream.once('close', finish);
@@ -115,56 +100,36 @@ export async function openTerminal(opts: OpenTerminalOptions): Promise<Terminal>
   });
 
   const resize = async (cols: number, rows: number) => {
-    if (exitCode !== undefined) return;
+    if (out.exitCode !== undefined) return;
     try {
       await exec.resize({ w: Math.max(1, Math.floor(cols)), h: Math.max(1, Math.floor(rows)) });
     } catch (err) {
       // A resize racing the command's exit is harmless (the engine refuses it with 404, 409 or
       // 500 by version); a resize refused while the command runs is worth a proper error.
       const info = await exec.inspect().catch(() => undefined);
-      if (exitCode !== undefined || !info?.Running) return;
+      if (out.exitCode !== undefined || !info?.Running) return;
       throw new KilnFailure(kilnError('E_TERMINAL_RESIZE', `The terminal could not be resized: ${((err as Error).message ?? '').split('\n')[0]}`));
     }
   };
   await resize(opts.cols, opts.rows);
 
-  return {
+  return out.terminal({
     id: exec.id,
     write(data) {
-      if (exitCode === undefined && !stream.destroyed) stream.write(data);
+      if (out.exitCode === undefined && !stream.destroyed) stream.write(data);
     },
     resize,
-    onData(cb) {
-      dataListeners.add(cb);
-      if (dataListeners.size === 1 && backlog.length) for (const b of backlog.splice(0)) cb(b);
-      return () => dataListeners.delete(cb);
-    },
-    onExit(cb) {
-      if (exitCode !== undefined) {
-        cb(exitCode);
-        return () => undefined;
-      }
-      exitListeners.add(cb);
-      return () => exitListeners.delete(cb);
-    },
-    ack: (bytes) => flow.ack(bytes),
     async close() {
       // SIGHUP as a closed window would send; SIGKILL for what ignores it; then drop the stream.
       for (const signal of ['HUP', 'KILL'] as const) {
-        if (exitCode !== undefined) break;
+        if (out.exitCode !== undefined) break;
         await signalTerminal(opts.docker, container, marker, signal);
         await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       }
       stream.destroy();
       await exited;
-      flow.dispose();
+      out.dispose();
     },
     exited,
-    get paused() {
-      return flow.paused;
-    },
-    get unacked() {
-      return flow.unacked;
-    },
-  };
+  });
 }

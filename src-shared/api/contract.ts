@@ -88,6 +88,15 @@ export const ModelsStatusSchema = z.object({
 });
 export type ModelsStatus = z.infer<typeof ModelsStatusSchema>;
 
+/** What this host can do, so the window hides what it cannot (the all-in-one container runs one session, itself, and no engine). */
+export const CapabilitiesSchema = z.object({
+  stopSessions: z.boolean(),
+  removeSessions: z.boolean(),
+  /** Run Ollama in a container on the engine ("Start a local model"). */
+  localModelContainer: z.boolean(),
+});
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
 export const SettingsSchema = z.object({
   /** Where new workspaces go (default ~/Kiln). */
   workspacesDir: z.string(),
@@ -206,6 +215,7 @@ export const requests = {
       platform: z.string().optional(),
       /** False when the record lives only as long as this container (all-in-one without a state volume). */
       persistent: z.boolean().optional(),
+      capabilities: CapabilitiesSchema,
     }),
   },
   'engine.status': { input: z.object({}), output: EngineStatusSchema },

@@ -20,7 +20,7 @@ import type { Handlers } from '../../src-shared/api/rpc';
 import type { SessionSummary } from '../../src-shared/api/contract';
 import { startWebServer } from '../../src-main/server/web-server';
 import { isMain, percentile, printTable, type BenchRow } from './lib';
-import { buildOnce, launchBrowser, root, startKilnWeb } from '../e2e/support/kiln-web';
+import { buildOnce, debugUrl, launchBrowser, root, startKilnWeb } from '../e2e/support/kiln-web';
 
 /** A page; tsx (esbuild keepNames) wraps functions handed to evaluate in __name(): define it. */
 async function newPage(browser: Browser): Promise<Page> {
@@ -46,7 +46,7 @@ function untilPrompt(page: Page): Promise<number> {
         const debug = (window as unknown as { kilnDebug: { cursorLine(): string; screen(): string; cursorRow(): number } }).kilnDebug;
         const t0 = performance.now();
         const row = debug.cursorRow();
-        const prompt = (line: string) => /\$ ?$/.test(line) && !/^y*$/.test(line);
+        const prompt = (line: string) => /[$#] ?$/.test(line) && !/^y*$/.test(line);
         // At an idle prompt, Ctrl-C prints ^C and a fresh prompt on the next row; during a flood
         // the cursor is on a "y" line (and the row may not move: the scrollback is full).
         const atPromptAlready = prompt(debug.cursorLine());
@@ -106,10 +106,10 @@ async function terminalBench(): Promise<BenchRow[]> {
 
     step('session up; opening the page');
     const page = await newPage(browser);
-    await page.goto(kiln.url);
+    await page.goto(debugUrl(kiln.url));
     await page.getByRole('tab', { name: 'Shell' }).click({ timeout: 120_000 });
     step('shell tab');
-    await waitFor(page, () => /\$ ?$/.test((window as unknown as { kilnDebug?: { cursorLine(): string } }).kilnDebug?.cursorLine() ?? ''));
+    await waitFor(page, () => /[$#] ?$/.test((window as unknown as { kilnDebug?: { cursorLine(): string } }).kilnDebug?.cursorLine() ?? ''));
     await page.getByRole('tabpanel', { name: 'Shell' }).click();
 
     step('prompt; baselines');
@@ -229,7 +229,7 @@ async function timelineBench(): Promise<BenchRow[]> {
   const timelines: Record<string, ReturnType<typeof fakeEvents>> = { small: fakeEvents('small', 100), big: fakeEvents('big', 100_000) };
   const session = (id: string): SessionSummary => ({ id, name: id, workspace: `/tmp/${id}`, state: 'stopped', createdAt: new Date().toISOString() });
   const handlers: Handlers = {
-    'app.info': () => ({ name: 'Kiln', version: 'bench', mode: 'web' }),
+    'app.info': () => ({ name: 'Kiln', version: 'bench', mode: 'web', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }),
     'engine.status': () => ({ ok: true, name: 'bench', endpoint: 'none', version: '0', imagePresent: true }),
     'sessions.list': () => [session('small'), session('big')],
     'settings.get': () => ({ workspacesDir: '/tmp', defaultModel: '', theme: 'light' }),

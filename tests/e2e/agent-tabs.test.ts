@@ -5,65 +5,26 @@
 // the scripted tool and the answer shows. Screenshots in tests/.artifacts/e2e/agent-tabs-*.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { contextVariantName } from '../../src-main/models/context-variant';
 import { DEFAULT_MODEL } from '../../src-main/models/default-model';
-import { startModelServer, type ModelServer } from '../fixtures/model-server';
-import { bridgeGateway } from '../support/network';
 import { until } from '../support/until';
-import { buildOnce, collectErrors, launchBrowser, shooter, startKilnWeb, type KilnWeb } from './support/kiln-web';
+import { browserForTests, debugUrl, firstRunWindow, walkFirstRun } from './support/kiln-web';
 
-const docker = new Docker();
 const screen = (page: Page) => page.evaluate(() => (window as unknown as { kilnDebug: { screen(): string } }).kilnDebug.screen());
 
 describe('the window: an agent tab from the "New tab" menu', () => {
   const model = contextVariantName(DEFAULT_MODEL.name, DEFAULT_MODEL.contextLength);
-  let browser: Browser;
-  let server: ModelServer;
-  let kiln: KilnWeb;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    buildOnce();
-    browser = await launchBrowser();
-    const gateway = bridgeGateway();
-    server = await startModelServer({
-      host: gateway,
-      ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] },
-      script: [{ model, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from the tab\\n' > tab.txt", login: false } }] }],
-      fallback: { text: 'Done: tab.txt written' },
-    });
-    kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = collectErrors(page);
-  });
-  afterAll(async () => {
-    await page?.close();
-    if (kiln) {
-      let ids: string[] = [];
-      try {
-        ids = (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[]).map((s) => s.id);
-      } catch {
-        /* nothing listed */
-      }
-      for (const id of ids) {
-        kiln.cli(['rm', id]);
-        for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-      }
-    }
-    await kiln?.stop();
-    await server?.close();
-    await browser?.close();
+  const w = firstRunWindow(browserForTests(), {
+    script: [{ model, toolCalls: [{ name: 'exec_command', arguments: { cmd: "printf 'from the tab\\n' > tab.txt", login: false } }] }],
+    fallback: { text: 'Done: tab.txt written' },
   });
 
   it('opens Codex CLI in a new tab by role and name; its TUI answers a prompt', async () => {
-    const shot = shooter(page, 'agent-tabs');
-    try {
-      await page.goto(kiln.url);
-      await page.getByRole('button', { name: 'Start a session' }).click({ timeout: 60_000 });
+    const { kiln, page } = w;
+    await w.run('agent-tabs', async (shot) => {
+      await (await walkFirstRun(page, debugUrl(kiln.url))).click(); // kilnDebug reads the TUI's screen
       const tablist = page.getByRole('tablist', { name: 'Terminals' });
       await tablist.waitFor({ timeout: 120_000 });
       await shot('session');
@@ -93,14 +54,11 @@ describe('the window: an agent tab from the "New tab" menu', () => {
       await page.waitForTimeout(500);
       await page.keyboard.press('Enter');
       const file = join(kiln.workspaces, (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[])[0]!.id, 'tab.txt');
-      await until('tab.txt from the tool', () => existsSync(file) || undefined, 90_000);
+      // printf creates the file, then writes: wait for its bytes, not only its name.
+      await until('tab.txt from the tool', () => (existsSync(file) && readFileSync(file, 'utf8').length > 0) || undefined, 90_000);
       expect(readFileSync(file, 'utf8')).toBe('from the tab\n');
       await until("the model's answer on screen", async () => (await screen(page)).includes('Done: tab.txt written') || undefined, 30_000);
       await shot('codex-answered');
-    } catch (err) {
-      await shot('failure');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\nscreen: ${await screen(page).catch(() => '')}\npage errors: ${errors.join('\n')}\nkiln web: ${kiln.log().slice(-2000)}`, { cause: err });
-    }
-    expect(errors, errors.join('\n')).toEqual([]);
+    }, async () => `\nscreen: ${await screen(page)}`);
   }, 400_000);
 });

@@ -8,41 +8,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../src-main/models/default-model';
-import { startModelServer, type ModelServer } from '../fixtures/model-server';
-import { bridgeGateway } from '../support/network';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { until } from '../support/until';
-import { buildOnce, collectErrors, launchBrowser, root, shooter, startKilnWeb, type KilnWeb } from './support/kiln-web';
+import { browserForTests, firstRunWindow, root, walkFirstRun } from './support/kiln-web';
 
-const docker = new Docker();
-let browser: Browser;
+const browser = browserForTests();
 
-beforeAll(async () => {
-  buildOnce();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-
-async function removeSessions(kiln: KilnWeb): Promise<void> {
-  let ids: string[] = [];
-  try {
-    ids = (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[]).map((s) => s.id);
-  } catch {
-    /* nothing listed */
-  }
-  for (const id of ids) {
-    kiln.cli(['rm', id]);
-    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
-  }
-}
 
 /** Drops files on the window as a person's drop would arrive: a DataTransfer with File objects. */
 async function drop(page: Page, files: Record<string, string>): Promise<void> {
@@ -57,43 +29,17 @@ async function drop(page: Page, files: Record<string, string>): Promise<void> {
 }
 
 describe('the gallery: drop a recipe, see its lineage, start it', () => {
-  let server: ModelServer;
-  let kiln: KilnWeb;
-  let page: Page;
-  let errors: string[];
+  const w = firstRunWindow(browser);
 
-  beforeAll(async () => {
-    const gateway = bridgeGateway();
-    server = await startModelServer({ host: gateway, ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] }, fallback: { text: 'Done' } });
-    kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = collectErrors(page);
-  });
-  afterAll(async () => {
-    await page?.close();
-    if (kiln) await removeSessions(kiln);
-    await kiln?.stop();
-    await server?.close();
-  });
-
-  it('imports a dropped folder with its lineage, refuses a malformed one, starts the recipe', async () => {
-    const shot = shooter(page, 'gallery');
-    try {
-      await flow(shot);
-    } catch (err) {
-      await shot('failure');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\npage errors: ${errors.join('\n')}\nkiln web: ${kiln.log().slice(-2000)}`, { cause: err });
-    }
-    expect(errors, errors.join('\n')).toEqual([]);
-  });
+  it('imports a dropped folder with its lineage, refuses a malformed one, starts the recipe', () => w.run('gallery', flow));
 
   async function flow(shot: (step: string) => Promise<void>) {
+    const { kiln, page } = w;
     const hashed = kiln.cli(['recipe', 'hash', join(root, 'resources', 'recipes', 'build-anything')]);
     const parent = /sha256:[0-9a-f]{64}/.exec(hashed.stdout)?.[0];
     expect(parent, hashed.stderr).toBeTruthy();
 
-    await page.goto(kiln.url);
-    await page.getByRole('button', { name: 'Start a session' }).waitFor({ timeout: 60_000 });
+    await walkFirstRun(page, kiln.url);
     await shot('first-run');
 
     // A recipe folder dropped on the window (files with their paths under the folder's name).

@@ -52,6 +52,24 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
   });
 }
 
+/** One bridge call over the page's WebSocket (its token and Origin), as the window makes it. */
+function bridgeCall(pageUrl: string, op: string): Promise<unknown> {
+  const u = new URL(pageUrl);
+  const token = u.hash.replace('#token=', '');
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${u.host}/bridge?token=${token}`, { headers: { Origin: u.origin } });
+    ws.on('open', () => ws.send(JSON.stringify({ t: 'req', id: 1, op, input: {} })));
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString('utf8')) as { t: string; id?: number; ok?: boolean; result?: unknown; error?: unknown };
+      if (msg.t !== 'res' || msg.id !== 1) return;
+      ws.close();
+      if (msg.ok) resolve(msg.result);
+      else reject(new Error(`${op}: ${JSON.stringify(msg.error)}`));
+    });
+    ws.on('error', reject);
+  });
+}
+
 // KILN_E2E_MODES=all-in-one (or web) runs one of them.
 const MODES: Mode[] = [webMode, allInOneMode()].filter((m) => !process.env.KILN_E2E_MODES || process.env.KILN_E2E_MODES.split(',').includes(m.name));
 
@@ -75,6 +93,12 @@ describe.each(MODES.map((mode) => [mode.name, mode] as const))('the window, %s m
     await openShell(page, run.url);
     await until('the token to leave the URL', async () => !(await page.evaluate(() => location.href)).includes('token') || undefined);
     await shot('session');
+    // What this host cannot do is not offered at all (the all-in-one container is its one session).
+    expect(await bridgeCall(run.url, 'app.info')).toMatchObject({ capabilities: mode.capabilities });
+    const header = page.locator('header.session-header');
+    expect(await header.getByRole('button', { name: 'Stop', exact: true }).count()).toBe(mode.capabilities.stopSessions ? 1 : 0);
+    expect(await header.getByRole('button', { name: 'Remove', exact: true }).count()).toBe(mode.capabilities.removeSessions ? 1 : 0);
+    expect(await header.getByRole('button', { name: 'Save as recipe' }).count()).toBe(1); // the header is there either way
     await page.keyboard.type('echo hi > a.txt');
     await page.keyboard.press('Enter');
 

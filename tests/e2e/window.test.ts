@@ -10,82 +10,28 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../src-main/models/default-model';
-import { startModelServer, type ModelServer } from '../fixtures/model-server';
-import { bridgeGateway } from '../support/network';
 import { until } from '../support/until';
-import { buildOnce, collectErrors, launchBrowser, shooter, startKilnWeb, type KilnWeb } from './support/kiln-web';
+import { browserForTests, collectErrors, firstRunWindow, shooter, startKilnWeb, walkFirstRun, type KilnWeb } from './support/kiln-web';
 
 const docker = new Docker();
-let browser: Browser;
+const browser = browserForTests();
 
-beforeAll(async () => {
-  buildOnce();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-
-/** Every session this kiln web made (its own KILN_HOME): containers and record go. */
-async function removeSessions(kiln: KilnWeb): Promise<void> {
-  const ls = kiln.cli(['ls', '--json']);
-  let ids: string[] = [];
-  try {
-    ids = (JSON.parse(ls.stdout) as { id: string }[]).map((s) => s.id);
-  } catch {
-    /* nothing listed */
-  }
-  for (const id of ids) {
-    kiln.cli(['rm', id]);
-    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
-  }
-}
 
 describe('the window: first run to undo and redo', () => {
-  let server: ModelServer;
-  let kiln: KilnWeb;
-  let page: Page;
-  let errors: string[];
+  const w = firstRunWindow(browser);
 
-  beforeAll(async () => {
-    const gateway = bridgeGateway();
-    server = await startModelServer({ host: gateway, ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] }, fallback: { text: 'Done' } });
-    kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = collectErrors(page);
-  });
-  afterAll(async () => {
-    await page?.close();
-    if (kiln) await removeSessions(kiln);
-    await kiln?.stop();
-    await server?.close();
-  });
-
-  it('goes from first run to a session, records a command, undoes and redoes it', async () => {
-    const shot = shooter(page, 'flow');
-    try {
-      await flow(shot);
-    } catch (err) {
-      await shot('failure');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\npage errors: ${errors.join('\n')}\nkiln web: ${kiln.log().slice(-2000)}`, { cause: err });
-    }
-    expect(errors, errors.join('\n')).toEqual([]);
-  });
+  it('goes from first run to a session, records a command, undoes and redoes it', () => w.run('flow', flow));
 
   async function flow(shot: (step: string) => Promise<void>) {
-    await page.goto(kiln.url);
+    const { kiln, page } = w;
+    // First run: engine and runtime image are there, the host Ollama answers: one step left.
+    const start = await walkFirstRun(page, kiln.url);
     // The token left the address bar.
     await until('the token to leave the URL', async () => !(await page.evaluate(() => location.href)).includes('token') || undefined);
-
-    // First run: engine and runtime image are there, the host Ollama answers: one step left.
-    const start = page.getByRole('button', { name: 'Start a session' });
-    await start.waitFor({ timeout: 60_000 });
+    // The terminals' test view is only on a page whose address asks for it (support's debugUrl).
+    expect(await page.evaluate(() => 'kilnDebug' in window)).toBe(false);
     await shot('first-run');
     await start.click();
     await page.getByRole('progressbar', { name: 'Starting the session' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
@@ -189,7 +135,7 @@ describe('the window: first run without an Ollama', () => {
     hadOllamaContainer = await docker.getContainer('kiln-ollama').inspect().then(() => true, () => false);
     // Nothing answers at OLLAMA_HOST (a closed port on this machine).
     kiln = await startKilnWeb({ OLLAMA_HOST: 'http://127.0.0.1:9' });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
     errors = collectErrors(page);
   });
   afterAll(async () => {

@@ -21,6 +21,8 @@ export function ModelStep() {
   const models = useApp((s) => s.models)!;
   const refresh = useApp((s) => s.refreshModels);
   const platform = useApp((s) => s.info?.platform);
+  // No engine to run Ollama on (the all-in-one container): the host's Ollama or a key only.
+  const canRunContainer = useApp((s) => s.info?.capabilities.localModelContainer !== false);
   const [mode, setMode] = useState<'local' | 'key'>('local');
   const [phase, setPhase] = useState<'idle' | 'starting' | 'pulling'>('idle');
   const [error, setError] = useState<KilnError | null>(null);
@@ -55,15 +57,21 @@ export function ModelStep() {
   return (
     <section className="step" aria-labelledby="model-title">
       <h1 id="model-title">Choose how agents think</h1>
-      <p className="lead">
-        No Ollama answered on this computer. Kiln can run one in a container and download <strong>{models.default.label}</strong> (
-        {formatBytes(models.default.approxBytes)}), once, for every session.
-      </p>
+      {canRunContainer ? (
+        <p className="lead">
+          No Ollama answered on this computer. Kiln can run one in a container and download <strong>{models.default.label}</strong> (
+          {formatBytes(models.default.approxBytes)}), once, for every session.
+        </p>
+      ) : (
+        <p className="lead">No Ollama answered on this computer. Start Ollama there (Kiln uses it when it answers), or use a cloud API key.</p>
+      )}
       {phase === 'idle' ? (
         <div className="actions">
-          <button type="button" className="btn btn-primary" onClick={() => void start()}>
-            {interrupted ? 'Continue the download' : 'Start a local model'}
-          </button>
+          {canRunContainer && (
+            <button type="button" className="btn btn-primary" onClick={() => void start()}>
+              {interrupted ? 'Continue the download' : 'Start a local model'}
+            </button>
+          )}
           <button type="button" className="btn btn-link" onClick={() => setMode('key')}>
             Use a cloud API key instead
           </button>

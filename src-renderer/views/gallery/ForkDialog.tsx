@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useRecipes, type RecipeCard } from '../../state/recipes';
 import { Dialog } from '../common/Dialog';
+import { DialogForm, DialogFormActions, TextField } from '../common/DialogForm';
 import { ErrorNotice } from '../common/ErrorNotice';
 
 export function ForkDialog({ card, onClose }: { card: RecipeCard; onClose(): void }) {
@@ -19,33 +20,12 @@ export function ForkDialog({ card, onClose }: { card: RecipeCard; onClose(): voi
     <Dialog
       title={`Fork ${card.name}`}
       onCancel={onClose}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-primary" disabled={busy || !dir.trim()} onClick={() => void submit()}>
-            {busy ? 'Forking…' : 'Fork'}
-          </button>
-        </>
-      }
+      actions={<DialogFormActions form="fork-recipe" label={busy ? 'Forking…' : 'Fork'} disabled={busy || !dir.trim()} onCancel={onClose} />}
     >
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} data-autofocus spellCheck={false} />
-        </label>
-        <label>
-          Folder
-          <input value={dir} onChange={(e) => setDir(e.target.value)} spellCheck={false} />
-        </label>
-      </form>
+      <DialogForm id="fork-recipe" onSubmit={() => void submit()}>
+        <TextField label="Name" value={name} onChange={setName} autoFocus spellCheck={false} />
+        <TextField label="Folder" value={dir} onChange={setDir} spellCheck={false} />
+      </DialogForm>
       {error && <ErrorNotice error={error} compact />}
     </Dialog>
   );

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useRecipes } from '../../state/recipes';
 import { Dialog } from '../common/Dialog';
+import { DialogForm, DialogFormActions, TextField } from '../common/DialogForm';
 import { ErrorNotice } from '../common/ErrorNotice';
 
 export function SaveRecipeButton({ session, name }: { session: string; name: string }) {
@@ -33,14 +34,7 @@ export function SaveRecipeButton({ session, name }: { session: string; name: str
                 Done
               </button>
             ) : (
-              <>
-                <button type="button" className="btn" onClick={close}>
-                  Cancel
-                </button>
-                <button type="button" className="btn btn-primary" disabled={busy || !dir.trim()} onClick={() => void submit()}>
-                  {busy ? 'Saving…' : 'Save'}
-                </button>
-              </>
+              <DialogFormActions form="save-recipe" label={busy ? 'Saving…' : 'Save'} disabled={busy || !dir.trim()} onCancel={close} />
             )
           }
         >
@@ -49,18 +43,9 @@ export function SaveRecipeButton({ session, name }: { session: string; name: str
               Saved to <code>{saved}</code>. It is in the gallery under Recipes.
             </p>
           ) : (
-            <form
-              className="form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void submit();
-              }}
-            >
-              <label>
-                Folder
-                <input value={dir} onChange={(e) => setDir(e.target.value)} data-autofocus spellCheck={false} />
-              </label>
-            </form>
+            <DialogForm id="save-recipe" onSubmit={() => void submit()}>
+              <TextField label="Folder" value={dir} onChange={setDir} autoFocus spellCheck={false} />
+            </DialogForm>
           )}
           {error && !saved && <ErrorNotice error={error} compact />}
         </Dialog>

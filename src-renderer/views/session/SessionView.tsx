@@ -2,6 +2,7 @@
 // agent plus a shell, or side by side) and its timeline beside them.
 import { useEffect, useState } from 'react';
 import type { SessionSummary } from '../../../src-shared/api/contract';
+import { useApp } from '../../state/app';
 import { useSessions } from '../../state/sessions';
 import { useTimeline } from '../../state/timeline';
 import { Dialog } from '../common/Dialog';
@@ -44,6 +45,10 @@ function SessionHeader({ session }: { session: SessionSummary }) {
   const error = useSessions((s) => s.error);
   const { stop, resume, remove, clearError } = useSessions.getState();
   const [confirm, setConfirm] = useState(false);
+  // Hidden where this host cannot do it (the all-in-one container is its one session).
+  const caps = useApp((s) => s.info?.capabilities);
+  const canStop = caps?.stopSessions !== false;
+  const canRemove = caps?.removeSessions !== false;
   return (
     <header className="session-header">
       <div className="session-title">
@@ -57,17 +62,21 @@ function SessionHeader({ session }: { session: SessionSummary }) {
       <div className="session-actions">
         <SaveRecipeButton session={session.id} name={session.name} />
         {session.state === 'running' || session.state === 'starting' ? (
-          <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void stop(session.id)}>
-            Stop
-          </button>
+          canStop && (
+            <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void stop(session.id)}>
+              Stop
+            </button>
+          )
         ) : (
           <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void resume(session.id)}>
             Resume
           </button>
         )}
-        <button type="button" className="btn btn-small btn-danger-ghost" disabled={!!busy} onClick={() => setConfirm(true)}>
-          Remove
-        </button>
+        {canRemove && (
+          <button type="button" className="btn btn-small btn-danger-ghost" disabled={!!busy} onClick={() => setConfirm(true)}>
+            Remove
+          </button>
+        )}
       </div>
       {error && (
         <div className="header-error">

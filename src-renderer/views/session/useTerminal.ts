@@ -301,6 +301,9 @@ export function useTerminal(opts: UseTerminalOptions) {
   return { ref, error, exited, phase, restart: () => restartRef.current() };
 }
 
+/** The query flag (`?kiln-debug`) that puts `window.kilnDebug` on a built page. */
+const DEBUG_FLAG = 'kiln-debug';
+
 /**
  * Read-only view of the terminals for tests and benchmarks (what a person sees, as text): the
  * visible screen of a tab (or the active one), and where its cursor is.
@@ -338,4 +341,7 @@ function activeHandle(): TerminalHandle | undefined {
   return key ? terminalRegistry.get(key) : undefined;
 }
 
-(window as unknown as { kilnDebug?: typeof debug }).kilnDebug = debug;
+// Not for a person's page: only where the address asks for it (the query flag the e2e and bench
+// harnesses add, tests/e2e/support/kiln-web.ts `debugUrl`). Not import.meta.env.DEV: a build run
+// under vitest (NODE_ENV=test) has DEV true, so the tests would not see what ships.
+if (new URLSearchParams(location.search).has(DEBUG_FLAG)) (window as unknown as { kilnDebug?: typeof debug }).kilnDebug = debug;

@@ -4,6 +4,7 @@ import { useApp } from '../../state/app';
 import { useSessions } from '../../state/sessions';
 import { useSettings } from '../../state/settings';
 import { Dialog } from '../common/Dialog';
+import { DialogForm, DialogFormActions, TextField } from '../common/DialogForm';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { ProgressBar } from '../common/ProgressBar';
 
@@ -22,33 +23,14 @@ export function NewSessionDialog({ onClose }: { onClose(): void }) {
     <Dialog
       title="New session"
       onCancel={onClose}
-      actions={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            {task ? 'Hide' : 'Cancel'}
-          </button>
-          <button type="submit" form="new-session" className="btn btn-primary" disabled={!!task}>
-            Start
-          </button>
-        </>
-      }
+      actions={<DialogFormActions form="new-session" label="Start" disabled={!!task} onCancel={onClose} cancelLabel={task ? 'Hide' : 'Cancel'} />}
     >
-      <form
-        id="new-session"
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label>
-          Name
-          <input data-autofocus value={name} onChange={(e) => setName(e.target.value)} placeholder="Kiln picks one when empty" maxLength={60} />
-        </label>
+      <DialogForm id="new-session" onSubmit={() => void submit()}>
+        <TextField label="Name" value={name} onChange={setName} autoFocus placeholder="Kiln picks one when empty" maxLength={60} />
         <p className="muted small">
           Its folder: <code>{dir}/{name.trim() || '<name>'}</code>
         </p>
-      </form>
+      </DialogForm>
       {task && <ProgressBar label="Starting the session" current={progress?.current} total={progress?.total} message={progress?.message ?? 'Starting…'} />}
       {error && <ErrorNotice error={error} />}
     </Dialog>

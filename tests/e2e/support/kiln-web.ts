@@ -1,12 +1,18 @@
 // E2E harness: `kiln web --no-open --json` as a child process (a temp KILN_HOME and workspaces
 // folder, the test label), Debian's Chromium through playwright-core, console errors collected,
-// screenshots into tests/.artifacts/e2e/.
+// screenshots into tests/.artifacts/e2e/; the first-run window on the scripted model server and
+// its walk to "Start a session", shared by the window, gallery and agent-tab suites.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import Docker from 'dockerode';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { DEFAULT_MODEL } from '../../../src-main/models/default-model';
+import { startModelServer, type ModelServer, type ModelServerOptions } from '../../fixtures/model-server';
+import { bridgeGateway } from '../../support/network';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const artifacts = join(root, 'tests', '.artifacts', 'e2e');
@@ -88,6 +94,22 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Call at a file's top (or in a describe): the build, then Chromium for its tests, closed after them. */
+export function browserForTests(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    buildOnce();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running (its beforeAll failed)');
+    return browser;
+  };
+}
+
 /** Console errors and page errors, asserted empty at the end of a test. */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -105,5 +127,125 @@ export function shooter(page: Page, test: string) {
   return async (step: string) => {
     n++;
     await page.screenshot({ path: join(artifacts, `${test}-${String(n).padStart(2, '0')}-${step}.png`) });
+  };
+}
+
+/** Every session a `kiln web` made (its own KILN_HOME): record through the CLI, containers by label. */
+export async function removeSessions(kiln: KilnWeb): Promise<void> {
+  let ids: string[] = [];
+  try {
+    ids = (JSON.parse(kiln.cli(['ls', '--json']).stdout) as { id: string }[]).map((s) => s.id);
+  } catch {
+    /* nothing listed */
+  }
+  const docker = new Docker();
+  for (const id of ids) {
+    kiln.cli(['rm', id]);
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`kiln.session=${id}`] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** A window on a fresh `kiln web` whose host Ollama is the scripted model server (the default model pulled). */
+export interface FirstRunWindow {
+  server: ModelServer;
+  kiln: KilnWeb;
+  page: Page;
+  /** Console and page errors so far (asserted empty at the end). */
+  errors: string[];
+  /** Page, sessions, kiln web and model server go. */
+  close(): Promise<void>;
+}
+
+export async function openFirstRunWindow(browser: Browser, model: Omit<ModelServerOptions, 'host' | 'ollama'> = {}): Promise<FirstRunWindow> {
+  const gateway = bridgeGateway();
+  const server = await startModelServer({ host: gateway, ollama: { models: [{ name: DEFAULT_MODEL.name, size: DEFAULT_MODEL.approxBytes }] }, fallback: { text: 'Done' }, ...model });
+  const kiln = await startKilnWeb({ OLLAMA_HOST: `http://${gateway}:${server.port}` }).catch(async (err: unknown) => {
+    await server.close();
+    throw err;
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  return {
+    server,
+    kiln,
+    page,
+    errors: collectErrors(page),
+    async close() {
+      await page.close();
+      await removeSessions(kiln);
+      await kiln.stop();
+      await server.close();
+    },
+  };
+}
+
+/** The page's URL with the flag that puts `window.kilnDebug` (the terminals as text) on the built page. */
+export function debugUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('kiln-debug', '1');
+  return u.toString();
+}
+
+/** First run on a ready machine: the page opened on its URL, "Start a session" shown (returned, not clicked). */
+export async function walkFirstRun(page: Page, url: string): Promise<Locator> {
+  await page.goto(url);
+  const start = page.getByRole('button', { name: 'Start a session' });
+  await start.waitFor({ timeout: 60_000 });
+  return start;
+}
+
+/** Runs a test's steps; on failure a screenshot, then the error with the page's errors and the server's log. */
+async function withFailureReport(w: { page: Page; kiln: KilnWeb; errors: string[] }, shot: (step: string) => Promise<void>, steps: () => Promise<void>, extra?: () => Promise<string>): Promise<void> {
+  try {
+    await steps();
+  } catch (err) {
+    await shot('failure');
+    const more = extra ? await extra().catch(() => '') : '';
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${more}\npage errors: ${w.errors.join('\n')}\nkiln web: ${w.kiln.log().slice(-2000)}`, { cause: err });
+  }
+}
+
+/** A first-run window for the tests of one describe block (opened before them, closed after). */
+export interface FirstRunFixture {
+  readonly kiln: KilnWeb;
+  readonly page: Page;
+  readonly server: ModelServer;
+  /**
+   * A test's steps, screenshots named `name-NN-step`: on failure a screenshot and the error with
+   * the page's errors and the server's log (plus `extra`); at the end no console or page error.
+   */
+  run(name: string, steps: (shot: (step: string) => Promise<void>) => Promise<void>, extra?: () => Promise<string>): Promise<void>;
+}
+
+/** Call inside a describe: registers the hooks that open and close the window (on `browser()`, launched by then). */
+export function firstRunWindow(browser: () => Browser, model: Omit<ModelServerOptions, 'host' | 'ollama'> = {}): FirstRunFixture {
+  let w: FirstRunWindow | undefined;
+  beforeAll(async () => {
+    w = await openFirstRunWindow(browser(), model);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+  const open = (): FirstRunWindow => {
+    if (!w) throw new Error('the first-run window is not open (its beforeAll failed)');
+    return w;
+  };
+  return {
+    get kiln() {
+      return open().kiln;
+    },
+    get page() {
+      return open().page;
+    },
+    get server() {
+      return open().server;
+    },
+    async run(name, steps, extra) {
+      const x = open();
+      const shot = shooter(x.page, name);
+      await withFailureReport(x, shot, () => steps(shot), extra);
+      expect(x.errors, x.errors.join('\n')).toEqual([]);
+    },
   };
 }

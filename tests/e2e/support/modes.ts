@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Capabilities } from '../../../src-shared/api/contract';
 import { startKilnWeb } from './kiln-web';
 
 export interface ModeRun {
@@ -22,6 +23,8 @@ export interface ModeRun {
 
 export interface Mode {
   name: 'web' | 'all-in-one';
+  /** What app.info says this host can do (the window hides the rest). */
+  capabilities: Capabilities;
   start(): Promise<ModeRun>;
 }
 
@@ -49,6 +52,7 @@ export async function freePort(): Promise<number> {
 
 export const webMode: Mode = {
   name: 'web',
+  capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true },
   async start() {
     const kiln = await startKilnWeb({});
     const workspace = mkdtempSync(join(tmpdir(), 'kiln-e2e-ws-'));
@@ -119,6 +123,8 @@ export async function runAllInOne(opts: { workspace: string; volume?: string; po
 export function allInOneMode(): Mode & { current?: AllInOne } {
   const mode: Mode & { current?: AllInOne } = {
     name: 'all-in-one',
+    // Its one session is the container itself; no engine to run Ollama on.
+    capabilities: { stopSessions: false, removeSessions: false, localModelContainer: false },
     async start() {
       const workspace = mkdtempSync(join(tmpdir(), 'kiln-e2e-aio-ws-'));
       const volume = `kiln-e2e-aio-state-${process.pid}`;

@@ -68,8 +68,8 @@ describe('the preload surface', () => {
   });
 
   it('answers a named call through main’s sender-checked channel and the contract', async () => {
-    const { kiln } = setup({ 'app.info': () => ({ name: 'Kiln', version: '9.9.9', mode: 'electron' }) });
-    await expect(kiln.app!.info!({})).resolves.toEqual({ name: 'Kiln', version: '9.9.9', mode: 'electron' });
+    const { kiln } = setup({ 'app.info': () => ({ name: 'Kiln', version: '9.9.9', mode: 'electron', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }) });
+    await expect(kiln.app!.info!({})).resolves.toEqual({ name: 'Kiln', version: '9.9.9', mode: 'electron', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } });
     await expect(kiln.app!.info!()).resolves.toMatchObject({ mode: 'electron' });
   });
 
@@ -136,7 +136,7 @@ describe('the preload surface', () => {
 
 describe('main’s IPC table', () => {
   it('registers exactly the declared channels, and every one refuses a sender that is not our page', async () => {
-    const { table, channels } = setup({ 'app.info': () => ({ name: 'Kiln', version: '1', mode: 'electron' }) }, dir);
+    const { table, channels } = setup({ 'app.info': () => ({ name: 'Kiln', version: '1', mode: 'electron', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }) }, dir);
     expect([...table.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
     expect(channels.sort()).toEqual([...INVOKE_CHANNELS].sort());
     const payloads: Record<string, unknown> = {
@@ -154,7 +154,7 @@ describe('main’s IPC table', () => {
   });
 
   it('zod-parses every input: malformed messages and extra fields are refused with a sentence', async () => {
-    const { table } = setup({ 'app.info': () => ({ name: 'Kiln', version: '1', mode: 'electron' }) });
+    const { table } = setup({ 'app.info': () => ({ name: 'Kiln', version: '1', mode: 'electron', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }) });
     for (const bad of [null, 'x', { t: 'req', id: 'one', op: 'app.info' }, { t: 'res', id: 1, op: 'app.info' }, { t: 'req', id: 1, op: '' }]) {
       expect(await table.get(BRIDGE_CHANNEL)!(TRUSTED, bad)).toMatchObject({ t: 'res', ok: false, error: { code: 'E_IPC_BAD_MESSAGE' } });
     }

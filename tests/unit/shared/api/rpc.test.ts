@@ -21,8 +21,8 @@ function pair(handlers: Handlers) {
 
 describe('bridge rpc', () => {
   it('answers a typed call through the contract', async () => {
-    const { client } = pair({ 'app.info': () => ({ name: 'Kiln', version: '0.1.0', mode: 'web' }) });
-    await expect(client.call('app.info', {})).resolves.toEqual({ name: 'Kiln', version: '0.1.0', mode: 'web' });
+    const { client } = pair({ 'app.info': () => ({ name: 'Kiln', version: '0.1.0', mode: 'web', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } }) });
+    await expect(client.call('app.info', {})).resolves.toEqual({ name: 'Kiln', version: '0.1.0', mode: 'web', capabilities: { stopSessions: true, removeSessions: true, localModelContainer: true } });
   });
 
   it('rejects bad input before the handler runs, naming the field', async () => {

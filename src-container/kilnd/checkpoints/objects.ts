@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
+import { zlibObject } from './compress';
 import { CatFile } from './cat-file';
 import { PackWriter } from './pack';
 
@@ -105,7 +106,7 @@ export class ObjectStore {
       fs.mkdirSync(dir, { recursive: true });
       this.knownDirs.add(dir);
     }
-    const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]), { level: 1 });
+    const data = zlibObject(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]));
     const tmp = `${dir}/tmp_${process.pid}_${oid.slice(2, 10)}`;
     try {
       fs.writeFileSync(tmp, data, { mode: 0o444 });

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import { zlibObject } from './compress';
 import type { ObjectType } from './objects';
 
 const WRITE_CHUNK = 1 << 20;
@@ -39,7 +40,7 @@ export class PackWriter {
       size = Math.floor(size / 128);
     }
     head.push(byte);
-    const data = Buffer.concat([Buffer.from(head), deflateSync(body, { level: 1 })]);
+    const data = Buffer.concat([Buffer.from(head), zlibObject(body)]);
     this.pending.push(data);
     this.pendingBytes += data.length;
     this.entries.push({ oid, offset: this.offset, crc: crc32(data) });

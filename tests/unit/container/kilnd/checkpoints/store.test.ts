@@ -261,6 +261,10 @@ describe('CheckpointStore', () => {
   it('hashes ahead during an action: settled files go into the store, a file too new waits, and a rewrite after is still recorded', async () => {
     dirs = tempDirs();
     const s = await open();
+    // The folder first: files made in a folder before the watcher watches it have no events of
+    // their own (the checkpoint walks the new folder instead), so nothing would hash them ahead.
+    fs.mkdirSync(path.join(dirs.work, 'gen'));
+    await s.flush();
     for (let i = 0; i < 50; i++) write(dirs.work, `gen/f${i}.txt`, `file ${i}\n`);
     write(dirs.work, 'gen/late.txt', 'late\n');
     const future = Date.now() / 1000 + 3600; // a clock ahead of ours: never trusted by stat

@@ -36,8 +36,6 @@ const MAX_DIFF_MISSES = 8;
  * costs up to 50 ms each (parcel batches events that close together), instead of one each.
  */
 const END_GRACE_MS = 25;
-/** Between passes of hashing ahead: lets hook requests and receipts in between. */
-const WARM_GAP_MS = 10;
 
 export interface CommandEnd {
   command: string;
@@ -78,7 +76,6 @@ export class Recorder {
   private actions = 0;
   private lastBefore: string | null = null;
   private debounce: NodeJS.Timeout | null = null;
-  private warming = false;
   /** The capture after the last command or tool call, until it runs (see END_GRACE_MS). */
   private pendingEnd: { timer: NodeJS.Timeout; run: () => void } | null = null;
   private closed = false;
@@ -133,12 +130,7 @@ export class Recorder {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
-      if (this.hasLiveAction()) {
-        // The action's own changes are recorded at its end; hash them meanwhile, so that end
-        // (and the next action's start) does not wait for thousands of files to be read.
-        this.warmAhead();
-        return this.noteChangeLater();
-      }
+      if (this.hasLiveAction()) return this.noteChangeLater();
       void this.snapshot((receipts) => this.capture(receipts)).catch((err) => this.log(`watcher capture failed: ${String(err)}`));
     }, this.debounceMs);
   }
@@ -396,22 +388,6 @@ export class Recorder {
     this.pendingEnd = null;
     clearTimeout(p.timer);
     p.run();
-  }
-
-  /** Hashing ahead (see noteChange): passes back to back while files are waiting and an action runs. */
-  private warmAhead(): void {
-    if (this.warming) return;
-    this.warming = true;
-    const pass = (): void => {
-      this.opts.checkpoints.warm().then((waiting) => {
-        if (waiting > 0 && !this.closed && this.hasLiveAction()) setTimeout(pass, WARM_GAP_MS);
-        else this.warming = false;
-      }, (err: unknown) => {
-        this.warming = false;
-        this.log(`hashing ahead failed: ${String(err)}`);
-      });
-    };
-    pass();
   }
 
   private noteChangeLater(): void {

@@ -6,7 +6,7 @@ import type { Stats } from 'node:fs';
 import type { Exclusions } from './exclusions';
 import { MODE_EXEC, MODE_FILE, MODE_LINK, type ObjectStore } from './objects';
 import { display, fsPath, join, type RelPath } from './paths';
-import { isRacy, type StatCache } from './stat-cache';
+import type { StatCache } from './stat-cache';
 import { isBinary } from './text-diff';
 import type { Entry } from './tree-cache';
 
@@ -69,23 +69,6 @@ export class Scanner {
     } else {
       this.skip(rel, { path: display(rel), reason: 'special-file' });
     }
-  }
-
-  /**
-   * Hashes file `rel` ahead of a checkpoint into the object store and the stat cache (see
-   * CheckpointStore.warm). False when it changed too recently for its stat to be trusted
-   * yet, so hashing it now would be wasted; try again later. Directories are left alone (their
-   * files have events of their own, and the checkpoint walks new ones anyway).
-   */
-  warm(rel: RelPath, now = Date.now()): boolean {
-    const abs = fsPath(this.ctx.workTree, rel);
-    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-    if (!st || !(st.isFile() || st.isSymbolicLink())) return true;
-    if (isRacy(st, now)) return false;
-    if (this.ctx.exclusions.isExcluded(rel, false) || st.size > this.ctx.maxFileBytes) return true;
-    if (st.isSymbolicLink()) this.file(rel, st, MODE_LINK, () => fs.readlinkSync(abs, { encoding: 'buffer' }));
-    else this.file(rel, st, st.mode & 0o111 ? MODE_EXEC : MODE_FILE, () => fs.readFileSync(abs));
-    return true;
   }
 
   /** The files directly in directory `rel` (not its subdirectories): a shallow rescan. */

@@ -14,12 +14,12 @@ const RACY_FINE_MS = 100;
 const RACY_COARSE_MS = 2000;
 
 /** How long after its last change a file's stat can be trusted (see top). */
-export function racyWindowMs(st: { mtimeMs: number; ctimeMs: number }): number {
+function racyWindowMs(st: { mtimeMs: number; ctimeMs: number }): number {
   return st.mtimeMs % 1000 !== 0 || st.ctimeMs % 1000 !== 0 ? RACY_FINE_MS : RACY_COARSE_MS;
 }
 
 /** True while a file changed at `st` is too recent to trust its stat (see top). */
-export function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
+function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
   return at - Math.max(st.mtimeMs, st.ctimeMs) < racyWindowMs(st);
 }
 const VERSION = 1;

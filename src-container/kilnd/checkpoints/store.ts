@@ -162,44 +162,6 @@ export class CheckpointStore {
     });
   }
 
-  /**
-   * While a long action runs: hashes the files it changed into the object store and the stat
-   * cache, committing nothing, so the checkpoint at its end only has to lstat them (issue 12:
-   * the command after one that made 50,000 files waited 13 s while they were hashed). A file
-   * changed too recently for its stat to be trusted (stat-cache.ts) ends the pass: paths come
-   * in the order they changed, so the ones after it are as young; a later pass takes them.
-   * Nothing depends on it for correctness: the checkpoint still compares every stat. A pass
-   * stops after `budgetMs`, so a checkpoint asked for meanwhile waits at most about that long.
-   * Returns how many paths are still waiting.
-   */
-  warm(budgetMs = 100): Promise<number> {
-    return this.serial(async () => {
-      const watch = this.watch;
-      if (!watch) return 0;
-      const paths = watch.takeFresh();
-      if (paths.length === 0) return 0;
-      const t0 = performance.now();
-      const now = Date.now();
-      const scanner = new Scanner({ workTree: this.opts.workTree, maxFileBytes: this.maxFileBytes, exclusions: this.exclusions, stats: this.stats, objects: this.objects });
-      let i = 0;
-      this.objects.beginBatch();
-      try {
-        for (; i < paths.length && performance.now() - t0 < budgetMs; i++) {
-          if (!scanner.warm(paths[i]!, now)) break;
-        }
-        this.objects.endBatch(); // the blobs are on disk before the stat cache is saved
-      } catch (e) {
-        this.objects.abortBatch();
-        for (const p of scanner.info.keys()) this.stats.delete(p); // their blobs were not written
-        throw e;
-      } finally {
-        watch.keepFresh(paths.slice(i));
-      }
-      this.scheduleSave();
-      return paths.length - i;
-    });
-  }
-
   private async checkpointNow(reason: string): Promise<Checkpoint> {
     const t0 = performance.now();
     let dirty: Set<RelPath>;

@@ -37,8 +37,8 @@ const STREAM_MS = 250;
  * Paths in one batch from which we assume events may have been lost (see top). In theory only
  * a batch of about a queue's worth follows an overflow, but under load parcel also lost every
  * later event of one directory in the middle of a 50,000-file burst (1 run in 5, with the
- * queue far from full), so any big batch means a full stat rescan at the next checkpoint: with
- * the stat cache warm (CheckpointStore.warm) that is an lstat per file, no hashing.
+ * queue far from full), so any big batch means a full stat rescan at the next checkpoint (an
+ * lstat per file; only files whose stat changed are read).
  */
 export function burstThreshold(): number {
   let queue = 16384;
@@ -66,8 +66,6 @@ export class ChangeWatch {
   private lastDirs = new Set<RelPath>();
   /** When (performance.now()) the newest flush that came back was signalled. */
   private flushedAt = -Infinity;
-  /** Paths that joined the change set and have not been offered to warm() yet. */
-  private fresh: RelPath[] = [];
 
   constructor(
     private readonly workTree: string,
@@ -108,10 +106,7 @@ export class ChangeWatch {
       const rel = e.path.slice(this.workTree.length + 1);
       // A name that is not UTF-8 reaches us mangled: rescan its directory instead.
       const p = rel.includes('\uFFFD') ? parentOf(fromText(rel)) : fromText(rel);
-      if (!this.dirty.has(p)) {
-        this.dirty.add(p);
-        this.fresh.push(p);
-      }
+      this.dirty.add(p);
       dirs.add(parentOf(p));
     }
     if (streaming) {
@@ -132,20 +127,7 @@ export class ChangeWatch {
   drain(): Set<RelPath> {
     const out = this.dirty;
     this.dirty = new Set();
-    this.fresh = []; // the checkpoint takes them all now
     return out;
-  }
-
-  /** Takes the changed paths not offered to warm() yet (see CheckpointStore.warm). */
-  takeFresh(): RelPath[] {
-    const out = this.fresh;
-    this.fresh = [];
-    return out;
-  }
-
-  /** Offers paths to a later warm() again (they changed too recently to hash). */
-  keepFresh(paths: RelPath[]): void {
-    if (paths.length) this.fresh = paths.concat(this.fresh);
   }
 
   /** Takes the directories queued for a shallow rescan (see top). */

@@ -258,33 +258,6 @@ describe('CheckpointStore', () => {
     expect(await s.readFileAt(list[1]!.commit, 'src/a.ts')).toEqual(Buffer.from('export const a = 1;\n'));
   });
 
-  it('hashes ahead during an action: settled files go into the store, a file too new waits, and a rewrite after is still recorded', async () => {
-    dirs = tempDirs();
-    const s = await open();
-    // The folder first: files made in a folder before the watcher watches it have no events of
-    // their own (the checkpoint walks the new folder instead), so nothing would hash them ahead.
-    fs.mkdirSync(path.join(dirs.work, 'gen'));
-    await s.flush();
-    for (let i = 0; i < 50; i++) write(dirs.work, `gen/f${i}.txt`, `file ${i}\n`);
-    write(dirs.work, 'gen/late.txt', 'late\n');
-    const future = Date.now() / 1000 + 3600; // a clock ahead of ours: never trusted by stat
-    fs.utimesSync(path.join(dirs.work, 'gen/late.txt'), future, future);
-    await s.flush();
-    await new Promise((r) => setTimeout(r, 250)); // past the racy window of the 50
-    expect(await s.warm()).toBe(1); // late.txt waits
-    const blob = (text: string) => execFileSync('git', ['hash-object', '--stdin'], { input: text, encoding: 'utf8' }).trim();
-    const exists = (oid: string) => { try { execFileSync('git', ['--git-dir', dirs.gitDir, 'cat-file', '-e', oid]); return true; } catch { return false; } };
-    expect(exists(blob('file 3\n'))).toBe(true); // hashed before any checkpoint asked for it
-    expect(exists(blob('late\n'))).toBe(false);
-
-    write(dirs.work, 'gen/f7.txt', 'FILE 7\n'); // same size, right after it was hashed
-    const cp = await s.takeCheckpoint('end of the action');
-    expect(cp.changes.filter((c) => c.change === 'added')).toHaveLength(51);
-    expect((await s.readFileAt(cp.commit, 'gen/f7.txt'))?.toString()).toBe('FILE 7\n');
-    expect((await s.readFileAt(cp.commit, 'gen/late.txt'))?.toString()).toBe('late\n');
-    expect(await s.warm()).toBe(0); // the checkpoint took the rest
-  });
-
   it('a pre-action checkpoint asked for before a flush that has come back flushes no more (back-to-back commands share one)', async () => {
     dirs = tempDirs();
     const s = await open();

@@ -13,7 +13,7 @@
 // time it is the "before" of something, so every change has a restore point just above it.
 import type { Checkpoint, CheckpointChange, CheckpointStore, Skipped } from './checkpoints';
 import type { EventStore } from './store';
-import { MAX_INLINE_DIFF_BYTES, type ChangedFile, type CheckpointInput, type NostrEvent, type SessionWriter, type Written } from '../../src-shared/events';
+import { MAX_INLINE_DIFF_BYTES, type ActionInput, type ChangedFile, type CheckpointInput, type NostrEvent, type SessionWriter, type Written } from '../../src-shared/events';
 
 export interface RecorderOptions {
   store: EventStore;
@@ -156,24 +156,23 @@ export class Recorder {
    * capture): the command receipt and then its changes follow in order; `settled()` waits for them.
    */
   afterCommand(end: CommandEnd): void {
-    this.endLease();
-    const checkpoint = this.lastBefore;
-    this.deferEnd(() => void this.snapshot(async (receipts) => {
-      let cause: string | undefined;
-      receipts(() => { cause = this.write(this.opts.writer.action({ type: 'command', ...end, ...(checkpoint ? { checkpoint } : {}) })).id; });
-      await this.capture(receipts, 'watcher', {}, () => cause);
-    }).catch((err) => this.log(`command capture failed: ${String(err)}`)));
+    this.afterAction({ type: 'command', ...end }, 'command');
   }
 
   /** After a tool call; queued like afterCommand. */
   afterTool(call: ToolCall): void {
+    this.afterAction({ type: 'tool', phase: 'after', ...call }, 'tool');
+  }
+
+  /** The action's receipt (naming the checkpoint before it), then one changes receipt caused by it. */
+  private afterAction(action: Extract<ActionInput, { type: 'command' | 'tool' }>, what: string): void {
     this.endLease();
     const checkpoint = this.lastBefore;
     this.deferEnd(() => void this.snapshot(async (receipts) => {
       let cause: string | undefined;
-      receipts(() => { cause = this.write(this.opts.writer.action({ type: 'tool', phase: 'after', ...call, ...(checkpoint ? { checkpoint } : {}) })).id; });
+      receipts(() => { cause = this.write(this.opts.writer.action({ ...action, ...(checkpoint ? { checkpoint } : {}) })).id; });
       await this.capture(receipts, 'watcher', {}, () => cause);
-    }).catch((err) => this.log(`tool capture failed: ${String(err)}`)));
+    }).catch((err) => this.log(`${what} capture failed: ${String(err)}`)));
   }
 
   message(from: string, text: string, to?: string): Promise<void> {

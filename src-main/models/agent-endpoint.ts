@@ -32,6 +32,12 @@ export function providerOfKeyEnv(name: string): string | undefined {
   return Object.entries(CLOUD).find(([, c]) => c.apiKeyEnv === name)?.[0];
 }
 
+/** The kept key for the provider whose key lives in variable `name`, if any. */
+export function keptKeyFor(name: string, keys: { get(provider: string): string | undefined }): string | undefined {
+  const provider = providerOfKeyEnv(name);
+  return provider ? keys.get(provider) : undefined;
+}
+
 /** A host address as a container sees it: localhost is the container itself, so use the host gateway name. */
 export function forContainer(url: string, hostName = new URL(CONTAINER_OLLAMA_URL).hostname): string {
   const u = new URL(url);

@@ -11,8 +11,8 @@ import { FileSecretStore } from '../settings/file-secret-store';
 import type { SecretStore } from '../settings/secret-store';
 import { SettingsStore } from '../settings/settings-store';
 import { TerminalRegistry, type OpenInSession } from '../terminals/registry';
-import { providerOfKeyEnv } from '../models/agent-endpoint';
-import { AGENT_TITLES, isTerminalAgent, OPENCODE_INTERACTIVE, OPENCODE_LAUNCH_ENV, unknownAgent } from '../sessions/session-agent';
+import { keptKeyFor } from '../models/agent-endpoint';
+import { AGENT_TITLES, isTerminalAgent, OPENCODE_AGENT, unknownAgent } from '../sessions/session-agent';
 import { KilnFailure, kilnError } from '../../src-shared/errors';
 
 export interface WindowHost {
@@ -120,13 +120,10 @@ export function createWindowHost(holder: ServicesHolder<WindowServices>, opts: W
       if (kind !== 'opencode') {
         throw new KilnFailure(kilnError('E_TERMINAL_KIND', `${AGENT_TITLES[kind]} cannot run here: this engine has no shared agents volume.`, 'Open OpenCode or a shell, or run Kiln with Docker (`kiln web`) for the other agents.'));
       }
-      return { term: await services.terminals.open(session, { cmd: OPENCODE_INTERACTIVE, env: { ...OPENCODE_LAUNCH_ENV, ...env }, cols, rows }), title: AGENT_TITLES.opencode };
+      return { term: await services.terminals.open(session, { cmd: OPENCODE_AGENT.cmd, env: { ...OPENCODE_AGENT.env, ...env }, cols, rows }), title: OPENCODE_AGENT.title };
     }
     const agent = await services.agents.prepare(session, kind, {
-      apiKey: (name) => {
-        const provider = providerOfKeyEnv(name);
-        return provider ? secrets.get(provider) : undefined;
-      },
+      apiKey: (name) => keptKeyFor(name, secrets),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     return { term: await services.terminals.open(session, { cmd: agent.cmd, env: { ...agent.env, ...env }, cols, rows }), title: agent.title };

@@ -25,14 +25,19 @@ export const AGENT_TITLES: Readonly<Record<TerminalAgent, string>> = {
 /** A terminal's title for its kind ('Shell', 'OpenCode', 'Codex CLI', …). */
 export const terminalTitle = (kind: string) => (kind === 'shell' ? 'Shell' : isTerminalAgent(kind) ? AGENT_TITLES[kind] : kind);
 
-/** OpenCode reads the container's environment (pod-spec agentEnv); a login shell puts it on PATH. */
-export const OPENCODE_INTERACTIVE = ['bash', '-lc', 'exec opencode'];
 /**
+ * OpenCode reads the container's environment (pod-spec agentEnv); a login shell puts it on PATH.
  * Its launcher is Kiln's, not a command of the agent's: recorded, it was a command that never
  * ended (exec leaves no exit trap), and one "ran without a checkpoint" when the tab opened
  * before the recorder answered. OpenCode records its own tools through its plugin.
  */
-export const OPENCODE_LAUNCH_ENV: Record<string, string> = { ...TOOL_HOOKS_ENV };
+export const OPENCODE_AGENT: InteractiveAgent = {
+  agent: 'opencode',
+  title: AGENT_TITLES.opencode,
+  cmd: ['bash', '-lc', 'exec opencode'],
+  env: { ...TOOL_HOOKS_ENV },
+  installed: false,
+};
 
 /**
  * The session's endpoint as each agent's protocol wants its base URL: the session stores an
@@ -88,7 +93,7 @@ export function unknownAgent(kind: string): KilnFailure {
 /** Install when needed, configure for the session's model, and say how to run the agent interactively. */
 export async function prepareInteractiveAgent(opts: InteractiveAgentOptions): Promise<InteractiveAgent> {
   const { agent, docker, container } = opts;
-  if (agent === 'opencode') return { agent, title: AGENT_TITLES.opencode, cmd: OPENCODE_INTERACTIVE, env: OPENCODE_LAUNCH_ENV, installed: false };
+  if (agent === 'opencode') return OPENCODE_AGENT;
   if (!isInstallableAgent(agent)) throw unknownAgent(agent);
   const pkg = AGENT_PACKAGES[agent];
   if (!opts.endpoint) {

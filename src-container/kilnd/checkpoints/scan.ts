@@ -100,9 +100,7 @@ export class Scanner {
   }
 
   private file(rel: RelPath, st: Stats, mode: string, read: () => Buffer): void {
-    const cached = this.ctx.stats.lookup(rel, st, mode);
-    let oid = cached?.oid;
-    if (cached?.binary !== undefined) this.info.set(rel, { binary: cached.binary, size: st.size });
+    let oid = this.ctx.stats.lookup(rel, st, mode);
     if (!oid) {
       let body: Buffer;
       try {
@@ -112,11 +110,10 @@ export class Scanner {
         return;
       }
       oid = this.ctx.objects.write('blob', body);
-      const binary = isBinary(body);
-      this.info.set(rel, { binary, size: body.length });
+      this.info.set(rel, { binary: isBinary(body), size: body.length });
       // The stat from before the read: a write racing the read changes it, so the next
       // checkpoint re-hashes (and the watcher has queued the path again anyway).
-      this.ctx.stats.record(rel, st, mode, oid, Date.now(), binary);
+      this.ctx.stats.record(rel, st, mode, oid);
     }
     this.found.set(rel, { mode, oid });
   }

@@ -32,29 +32,27 @@ export interface StatEntry {
   mode: string;
   oid: string;
   racy: boolean;
-  /** Whether the content looked binary when hashed (unknown in caches from before it was kept). */
-  binary?: boolean;
 }
 
-type Row = [string, number, number, number, number, string, string, number, number?];
+type Row = [string, number, number, number, number, string, string, number];
 
 export class StatCache {
   readonly entries = new Map<RelPath, StatEntry>();
   private readonly changed = new Set<RelPath>();
 
-  /** The cached entry when `st` matches it and it is trustworthy. */
-  lookup(rel: RelPath, st: Stats, mode: string): StatEntry | undefined {
+  /** The cached oid when `st` matches the entry and the entry is trustworthy. */
+  lookup(rel: RelPath, st: Stats, mode: string): string | undefined {
     const e = this.entries.get(rel);
     if (!e || e.racy) return undefined;
     if (e.mode !== mode || e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ctimeMs !== st.ctimeMs || e.ino !== st.ino) {
       return undefined;
     }
-    return e;
+    return e.oid;
   }
 
-  record(rel: RelPath, st: Stats, mode: string, oid: string, hashedAt = Date.now(), binary?: boolean): void {
+  record(rel: RelPath, st: Stats, mode: string, oid: string, hashedAt = Date.now()): void {
     const racy = isRacy(st, hashedAt);
-    this.entries.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino, mode, oid, racy, ...(binary !== undefined ? { binary } : {}) });
+    this.entries.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino, mode, oid, racy });
     this.changed.add(rel);
   }
 
@@ -108,13 +106,11 @@ export class StatCache {
       this.entries.delete(row[0]);
       return;
     }
-    const [p, mtimeMs, ctimeMs, size, ino, mode, oid, racy, binary] = row;
-    this.entries.set(p, { mtimeMs, ctimeMs, size, ino, mode, oid, racy: racy === 1, ...(binary !== undefined ? { binary: binary === 1 } : {}) });
+    const [p, mtimeMs, ctimeMs, size, ino, mode, oid, racy] = row;
+    this.entries.set(p, { mtimeMs, ctimeMs, size, ino, mode, oid, racy: racy === 1 });
   }
 }
 
 function toRow(p: RelPath, e: StatEntry): Row {
-  const row: Row = [p, e.mtimeMs, e.ctimeMs, e.size, e.ino, e.mode, e.oid, e.racy ? 1 : 0];
-  if (e.binary !== undefined) row.push(e.binary ? 1 : 0);
-  return row;
+  return [p, e.mtimeMs, e.ctimeMs, e.size, e.ino, e.mode, e.oid, e.racy ? 1 : 0];
 }

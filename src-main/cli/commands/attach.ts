@@ -19,11 +19,11 @@ export const attach: Command = {
     const name = ctx.values.agent === undefined ? undefined : String(ctx.values.agent);
     let run: { cmd: string[]; env: Record<string, string> } = { cmd: ['bash', '-l'], env: {} };
     if (name !== undefined) {
-      const [{ providerOfKeyEnv }, { FileSecretStore }] = await Promise.all([import('../../models/agent-endpoint'), import('../../settings/file-secret-store')]);
+      const [{ keptKeyFor }, { FileSecretStore }] = await Promise.all([import('../../models/agent-endpoint'), import('../../settings/file-secret-store')]);
       const secrets = new FileSecretStore(services.sessions.paths.home);
       const agent = await services.agents.prepare(session, name, {
         onProgress: (line) => ctx.out.note(`  ${line}`),
-        apiKey: (envName) => ctx.env[envName] || (providerOfKeyEnv(envName) ? secrets.get(providerOfKeyEnv(envName)!) : undefined),
+        apiKey: (envName) => ctx.env[envName] || keptKeyFor(envName, secrets),
       });
       run = { cmd: agent.cmd, env: agent.env };
     }

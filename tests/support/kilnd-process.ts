@@ -56,7 +56,10 @@ export class KilndProcess {
   }
 
   async start(): Promise<void> {
-    this.proc = spawn(process.execPath, [this.bundle], {
+    // KILND_NODE_ARGS: extra Node flags for kilnd, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // to profile it under a bench (stop it with SIGTERM so the profile is written).
+    const nodeArgs = process.env.KILND_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    this.proc = spawn(process.execPath, [...nodeArgs, this.bundle], {
       env: {
         ...process.env, ...this.env,
         KILN_STATE_DIR: this.state, KILN_WORKSPACE: this.workspace, KILN_PORT: String(this.port), KILN_BIND: '127.0.0.1',

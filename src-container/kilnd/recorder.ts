@@ -3,7 +3,8 @@
 // Two queues keep the chain's order the order things happened, without making a checkpoint wait
 // for signatures: the checkpoint queue takes snapshots (and undo) one at a time and answers as
 // soon as the commit is in the shadow repository; each step then hands its receipts to the
-// receipt queue, which signs and stores them in the same order.
+// receipt queue, which signs and stores them in the same order, and steps aside while a
+// command waits for its checkpoint (the thread is one: signing would hold the checkpoint up).
 //   before an action   [changes receipt of unattributed changes] → checkpoint → (the action runs)
 //   after a command    command receipt → one changes receipt of what it changed (cause: the command)
 //   after a tool call  tool receipt → one changes receipt
@@ -36,6 +37,18 @@ const MAX_DIFF_MISSES = 8;
  * costs up to 50 ms each (parcel batches events that close together), instead of one each.
  */
 const END_GRACE_MS = 25;
+/**
+ * Receipts wait while a command waits for its checkpoint (signing a 50,000-file receipt takes
+ * a few hundred ms of the one thread), but no longer than this, so a stream of commands
+ * cannot hold them back for ever.
+ */
+const RECEIPTS_YIELD_MAX_MS = 2_000;
+/**
+ * While an action runs and files change, the store hashes them ahead this often (or at twice
+ * the last round's length, whichever is longer: at most a third of a core), so the capture
+ * after a command that wrote 50,000 files has only its last moments left to do.
+ */
+const HASH_AHEAD_EVERY_MS = 300;
 
 export interface CommandEnd {
   command: string;
@@ -74,8 +87,12 @@ export class Recorder {
   /** Skipped files already reported (path → size), so a big file is one error, not one per capture. */
   private readonly reportedSkips = new Map<string, number | undefined>();
   private actions = 0;
+  /** Pre-action checkpoints asked for and not answered yet; `waiters` hears when none is left. */
+  private waitingBefore = 0;
+  private waiters: (() => void)[] = [];
   private lastBefore: string | null = null;
   private debounce: NodeJS.Timeout | null = null;
+  private ahead: { timer: NodeJS.Timeout | null; busy: boolean; ms: number } = { timer: null, busy: false, ms: 0 };
   /** The capture after the last command or tool call, until it runs (see END_GRACE_MS). */
   private pendingEnd: { timer: NodeJS.Timeout; run: () => void } | null = null;
   private closed = false;
@@ -127,6 +144,7 @@ export class Recorder {
   /** The watcher saw changes: record them once things have been quiet for debounceMs. */
   noteChange(): void {
     if (this.closed) return;
+    if (this.hasLiveAction()) this.hashAheadSoon();
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -143,12 +161,19 @@ export class Recorder {
   beforeAction(reason: CheckpointReason): Promise<{ commit: string }> {
     const asked = performance.now();
     this.inFlight.push(Date.now());
-    return this.snapshot(async (receipts) => {
+    this.waitingBefore++;
+    const answered = this.snapshot(async (receipts) => {
       const cp = await this.capture(receipts, reason, { flush: 'when-dirty', asked });
       this.lastBefore = cp.commit;
       receipts(() => this.mark(cp.commit, reason));
       return { commit: cp.commit };
     });
+    const done = (): void => {
+      if (--this.waitingBefore > 0) return;
+      for (const wake of this.waiters.splice(0)) wake();
+    };
+    answered.then(done, done);
+    return answered;
   }
 
   /**
@@ -230,6 +255,7 @@ export class Recorder {
   /** Writes session end after everything queued has been recorded. */
   async close(outcome: 'stopped' | 'completed' | 'crashed', startedAt: number): Promise<void> {
     if (this.debounce) clearTimeout(this.debounce);
+    if (this.ahead.timer) clearTimeout(this.ahead.timer);
     await this.snapshot(async (receipts) => {
       await this.capture(receipts).catch(() => undefined);
       receipts(() => {
@@ -358,11 +384,26 @@ export class Recorder {
   private snapshot<T>(fn: (receipts: Receipts) => Promise<T>): Promise<T> {
     this.runPendingEnd(); // an end's capture keeps its place before anything that comes after it
     const receipts: Receipts = (work) => {
-      this.rxQueue = this.rxQueue.then(work).catch((err: unknown) => this.log(`a receipt could not be stored: ${String(err)}`));
+      this.rxQueue = this.rxQueue
+        .then(() => this.noCommandWaiting())
+        .then(work)
+        .catch((err: unknown) => this.log(`a receipt could not be stored: ${String(err)}`));
     };
     const run = this.cpQueue.then(() => fn(receipts), () => fn(receipts));
     this.cpQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves when no command waits for its checkpoint, or after RECEIPTS_YIELD_MAX_MS. */
+  private noCommandWaiting(): Promise<void> | void {
+    if (this.waitingBefore === 0) return;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, RECEIPTS_YIELD_MAX_MS);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private hasLiveAction(): boolean {
@@ -387,6 +428,26 @@ export class Recorder {
     this.pendingEnd = null;
     clearTimeout(p.timer);
     p.run();
+  }
+
+  private hashAheadSoon(): void {
+    const a = this.ahead;
+    if (a.timer || a.busy) return;
+    a.timer = setTimeout(() => {
+      a.timer = null;
+      if (this.closed || !this.hasLiveAction()) return;
+      a.busy = true;
+      const t0 = performance.now();
+      void this.opts.checkpoints.hashAhead()
+        .then((hashed) => {
+          a.busy = false;
+          a.ms = performance.now() - t0;
+          if (hashed > 0) this.hashAheadSoon(); // more may have come without events (see hashAhead)
+        }, (err: unknown) => {
+          a.busy = false;
+          this.log(`hashing ahead failed: ${String(err)}`);
+        });
+    }, HASH_AHEAD_EVERY_MS);
   }
 
   private noteChangeLater(): void {

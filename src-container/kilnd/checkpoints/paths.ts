@@ -5,8 +5,12 @@
 /** A work-tree-relative path as a latin1 byte string, '/'-separated, no leading slash. */
 export type RelPath = string;
 
-export function fsPath(workTree: string, rel: RelPath): Buffer {
-  return rel === '' ? Buffer.from(workTree) : Buffer.concat([Buffer.from(`${workTree}/`), Buffer.from(rel, 'latin1')]);
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The path for fs calls: a string when the name is ASCII (most are, and a Buffer per call costs), raw bytes otherwise. */
+export function fsPath(workTree: string, rel: RelPath): string | Buffer {
+  if (rel === '') return workTree;
+  return ASCII.test(rel) ? `${workTree}/${rel}` : Buffer.concat([Buffer.from(`${workTree}/`), Buffer.from(rel, 'latin1')]);
 }
 
 /** Text for people and for the public API (lossy only for names that are not UTF-8). */

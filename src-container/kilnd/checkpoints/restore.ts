@@ -106,8 +106,8 @@ function restoredOwner(workTree: string): { uid: number; gid: number } | null {
 }
 
 /** The directories on the way to `dir` that do not exist yet (so mkdir -p will make them). */
-function missingDirs(workTree: string, dir: RelPath): Buffer[] {
-  const out: Buffer[] = [];
+function missingDirs(workTree: string, dir: RelPath): (string | Buffer)[] {
+  const out: (string | Buffer)[] = [];
   for (let d = dir; d !== '' && !fs.existsSync(fsPath(workTree, d)); d = parentOf(d)) out.push(fsPath(workTree, d));
   return out;
 }

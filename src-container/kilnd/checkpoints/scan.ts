@@ -18,6 +18,8 @@ export interface ScanContext {
   exclusions: Exclusions;
   stats: StatCache;
   objects: ObjectStore;
+  /** Asked at each yield: true ends the scan early (`stopped`); what it found so far stays valid. */
+  shouldStop?: () => boolean;
 }
 
 /** Yield to the event loop every so often: a full rescan must not freeze the recorder. */
@@ -28,16 +30,26 @@ export class Scanner {
   readonly skippedByPath = new Map<RelPath, Skipped>();
   /** Size and binary-ness of the files hashed in this scan (stat-cache hits are not read). */
   readonly info = new Map<RelPath, { binary: boolean; size: number }>();
+  /** Directories walked (whole) by collect. */
+  readonly dirs = new Set<RelPath>();
   private readonly walked = new Set<RelPath>();
   private work = 0;
+  /** Set when shouldStop said so: directories may be walked in part (found holds whole files only). */
+  stopped = false;
 
   constructor(private readonly ctx: ScanContext) {}
 
   /** Records the current files at or under `rel` into `found`. */
   async collect(rel: RelPath): Promise<void> {
-    if (this.walked.has(rel)) return;
+    if (this.stopped || this.walked.has(rel)) return;
     this.walked.add(rel);
-    if (++this.work % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+    if (++this.work % YIELD_EVERY === 0) {
+      await new Promise((r) => setImmediate(r));
+      if (this.ctx.shouldStop?.()) {
+        this.stopped = true;
+        return;
+      }
+    }
     const abs = fsPath(this.ctx.workTree, rel);
     let st: Stats;
     try {
@@ -47,6 +59,7 @@ export class Scanner {
     }
     if (st.isDirectory()) {
       if (this.ctx.exclusions.isExcluded(rel, true)) return;
+      this.dirs.add(rel);
       let names: string[];
       try {
         names = fs.readdirSync(abs, { encoding: 'latin1' });

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Exclusions, WATCHER_IGNORE } from './exclusions';
 import { MODE_TREE, ObjectStore } from './objects';
-import { ancestors, display, fromText, fsPath, join, type RelPath } from './paths';
+import { ancestors, display, fromText, fsPath, join, parentOf, type RelPath } from './paths';
 import { applyChanges, diffTrees } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
-import { Scanner, type Skipped } from './scan';
+import { Scanner, type ScanContext, type Skipped } from './scan';
 import { StatCache } from './stat-cache';
 import { unifiedDiff } from './text-diff';
 import { TreeCache, type Entry } from './tree-cache';
@@ -89,6 +89,13 @@ export class CheckpointStore {
   private watch: ChangeWatch | null = null;
   private head: { commit: string; tree: string } | null = null;
   private needRescan = true;
+  /** Checkpoints and restores asked for and not started yet: hashAhead gives way to them. */
+  private asked = 0;
+  /**
+   * What hashAhead() took in since the head: its changes (by path) and the directories it
+   * edited in the tree cache. The next checkpoint commits them with its own.
+   */
+  private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath>; recheck: Set<RelPath>; recheckFiles: Set<RelPath> } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout | null = null;
@@ -149,17 +156,86 @@ export class CheckpointStore {
    * a flush that came back since stand in for its own.
    */
   takeCheckpoint(reason: string, opts: { flush?: boolean | 'when-dirty'; asked?: number } = {}): Promise<Checkpoint> {
-    return this.serial(async () => {
+    return this.serial(true, async () => {
       // A flush signalled after the request arrived (the previous command's capture, run late
       // for this) already brought every event from before it: no second flush.
       const flushed = opts.asked !== undefined && !!this.watch?.flushedSince(opts.asked);
-      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan) {
+      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan && !this.ahead) {
         await new Promise((r) => setImmediate(r)); // let events already readable be delivered first
         if (this.watch.settled || (flushed && this.watch.pending === 0 && !this.watch.lost)) return this.unchanged(reason, performance.now());
       }
       if (opts.flush !== false && !flushed) await this.flush();
       return this.checkpointNow(reason);
     });
+  }
+
+  /**
+   * While a long action runs (a command unpacking 50,000 files), takes in what the watcher has
+   * queued so far: hashes the files into the object store and edits the tree cache, without a
+   * commit or a flush. The checkpoint after the action then has mostly stat checks left, so the
+   * next command is not kept waiting for all of it. This only makes that checkpoint shorter,
+   * never decides what it holds: a full or shallow rescan the watcher asked for is left to it,
+   * and it looks again at every directory taken in here (walked again whole if it was new, its
+   * own files if one changed): the watcher drops events in a burst (watch.ts), and a directory
+   * walked at the end is what catches a file whose event went missing.
+   */
+  hashAhead(): Promise<number> {
+    return this.serial(false, async () => {
+      if (!this.watch || this.needRescan || !this.head) return 0;
+      // Directories taken in before are walked again: files made in a new directory before the
+      // watcher watches it have no events of their own (and in a burst, parcel may send none).
+      const drained = this.watch.drain();
+      const dirty = new Set([...drained, ...(this.ahead?.recheck ?? [])]);
+      const shallow = new Set(this.ahead?.recheckFiles);
+      if (dirty.size === 0 && shallow.size === 0) return 0;
+      // Only additions and changes, and it stops as soon as a checkpoint is asked for: the
+      // checkpoint looks again at every directory here anyway (deletions included).
+      const scanner = new Scanner({ ...this.scanContext(), shouldStop: () => this.asked > 0 });
+      this.objects.beginBatch();
+      try {
+        for (const p of [...dirty].sort()) await scanner.collect(p);
+        for (const d of shallow) await scanner.collectFiles(d);
+        const changes: CheckpointChange[] = [];
+        const touched = new Set<RelPath>();
+        for (const [p, n] of scanner.found) {
+          const o = await this.tree.lookup(p);
+          if (o && o.oid === n.oid && o.mode === n.mode) continue;
+          const wasFile = o !== null && o.mode !== MODE_TREE;
+          if (o && !wasFile) for (const [q, e] of await this.tree.filesUnder(p)) changes.push({ path: display(q), change: 'deleted', oldOid: e.oid, mode: e.mode });
+          for (const d of await this.tree.put(p, n, touched)) changes.push({ path: display(d), change: 'deleted' });
+          changes.push({ path: display(p), change: wasFile ? 'modified' : 'added', oldOid: wasFile ? o.oid : undefined, newOid: n.oid, mode: n.mode, ...scanner.info.get(p) });
+        }
+        this.objects.endBatch(); // the blobs are on disk: nothing below can lose them
+        if (scanner.stopped) this.watch.requeue(drained); // the checkpoint asking walks them
+        if (touched.size === 0) return 0;
+        const ahead = (this.ahead ??= { changes: new Map(), touched: new Set(), recheck: new Set(), recheckFiles: new Set() });
+        mergeChanges(ahead.changes, changes);
+        for (const d of touched) ahead.touched.add(d);
+        for (const p of dirty) {
+          if (scanner.dirs.has(p)) ahead.recheck.add(p);
+          else ahead.recheckFiles.add(parentOf(p));
+        }
+        return changes.length;
+      } catch (e) {
+        this.dropEdits();
+        this.watch.requeue(drained);
+        throw e;
+      }
+    });
+  }
+
+  private scanContext(): ScanContext {
+    return { workTree: this.opts.workTree, maxFileBytes: this.maxFileBytes, exclusions: this.exclusions, stats: this.stats, objects: this.objects };
+  }
+
+  /** After a failure part-way: the tree cache may be half-edited, and what hashAhead took in is not committed. */
+  private dropEdits(): void {
+    this.objects.abortBatch();
+    this.tree.reset(this.head?.tree ?? null);
+    if (this.ahead) {
+      this.ahead = null;
+      this.needRescan = true; // its paths left the watcher's set: only a rescan finds them again
+    }
   }
 
   private async checkpointNow(reason: string): Promise<Checkpoint> {
@@ -179,13 +255,12 @@ export class CheckpointStore {
       dirty = this.watch.drain();
       shallow = this.watch.drainShallow();
     }
-    if (dirty.size === 0 && shallow.size === 0 && this.head) return this.unchanged(reason, t0);
+    if (dirty.size === 0 && shallow.size === 0 && this.head && !this.ahead) return this.unchanged(reason, t0);
     this.objects.beginBatch();
     try {
       return await this.commitChanges(reason, dirty, shallow, t0);
     } catch (e) {
-      this.objects.abortBatch();
-      this.tree.reset(this.head?.tree ?? null); // the cache may be half-edited
+      this.dropEdits();
       this.watch?.requeue(dirty);
       this.needRescan ||= shallow.size > 0;
       throw e;
@@ -193,8 +268,33 @@ export class CheckpointStore {
   }
 
   private async commitChanges(reason: string, dirty: Set<RelPath>, shallow: Set<RelPath>, t0: number): Promise<Checkpoint> {
+    const ahead = this.ahead;
+    if (ahead) {
+      for (const d of ahead.recheck) dirty.add(d);
+      for (const d of ahead.recheckFiles) shallow.add(d);
+    }
+    let { changes, touched } = await this.scanChanges(dirty, shallow);
+    if (ahead) {
+      changes = [...mergeChanges(ahead.changes, changes).values()];
+      for (const d of ahead.touched) touched.add(d);
+    }
+    if (touched.size === 0 && this.head) {
+      this.ahead = null; // it edited nothing
+      return this.unchanged(reason, t0);
+    }
+    const root = this.tree.rebuild(touched.size ? touched : new Set(['']));
+    this.ahead = null; // in the tree now: committed below, or the same tree as the head
+    if (this.head && root === this.head.tree) return this.unchanged(reason, t0);
+    const parent = this.head?.commit ?? null;
+    this.objects.endBatch(); // blobs and trees are on disk before any ref can reach them
+    const commit = this.advance(root, reason);
+    return { commit, parent, reason, files: changes.length, changes, unchanged: false, skipped: [...this.skipped.values()], ms: performance.now() - t0 };
+  }
+
+  /** Scans the changed paths into the tree cache: what changed, and the directories edited. */
+  private async scanChanges(dirty: Set<RelPath>, shallow: Set<RelPath>): Promise<{ changes: CheckpointChange[]; touched: Set<RelPath>; scanner: Scanner }> {
     for (const p of [...dirty]) for (const q of this.exclusions.ruleFileChanged(p)) dirty.add(q);
-    const scanner = new Scanner({ workTree: this.opts.workTree, maxFileBytes: this.maxFileBytes, exclusions: this.exclusions, stats: this.stats, objects: this.objects });
+    const scanner = new Scanner(this.scanContext());
     const old = new Map<RelPath, Entry>();
     for (const p of [...dirty].sort()) {
       await this.tree.filesUnder(p, old);
@@ -221,13 +321,7 @@ export class CheckpointStore {
       for (const d of await this.tree.put(p, n, touched)) changes.push({ path: display(d), change: 'deleted' });
       changes.push({ path: display(p), change: o ? 'modified' : 'added', oldOid: o?.oid, newOid: n.oid, mode: n.mode, ...scanner.info.get(p) });
     }
-    if (touched.size === 0 && this.head) return this.unchanged(reason, t0);
-    const root = this.tree.rebuild(touched.size ? touched : new Set(['']));
-    if (this.head && root === this.head.tree) return this.unchanged(reason, t0);
-    const parent = this.head?.commit ?? null;
-    this.objects.endBatch(); // blobs and trees are on disk before any ref can reach them
-    const commit = this.advance(root, reason);
-    return { commit, parent, reason, files: changes.length, changes, unchanged: false, skipped: [...this.skipped.values()], ms: performance.now() - t0 };
+    return { changes, touched, scanner };
   }
 
   private unchanged(reason: string, t0: number): Checkpoint {
@@ -263,7 +357,7 @@ export class CheckpointStore {
    * files untouched), after checkpointing the present.
    */
   restoreCheckpoint(commit: string): Promise<RestoreResult> {
-    return this.serial(async () => {
+    return this.serial(true, async () => {
       const t0 = performance.now();
       const target = await this.objects.readCommit(commit).catch(() => null);
       if (!target) throw new CheckpointError('unknown-checkpoint', `There is no checkpoint ${commit}.`, 'Pick a checkpoint from the timeline.');
@@ -358,9 +452,14 @@ export class CheckpointStore {
     this.objects.close();
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` after everything queued before; `asks`: a checkpoint or restore, which hashAhead makes way for. */
+  private serial<T>(asks: boolean, fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CheckpointError('closed', 'The checkpoint store is closed.', 'Open it again.'));
-    const next = this.queue.then(fn);
+    if (asks) this.asked++;
+    const next = this.queue.then(() => {
+      if (asks) this.asked--;
+      return fn();
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -381,6 +480,28 @@ export class CheckpointStore {
       this.stats.save(path.join(this.opts.gitDir, STAT_CACHE_FILE), this.head?.commit ?? null);
     } catch { /* a lost cache only makes the next start rescan by hashing */ }
   }
+}
+
+/**
+ * Folds `later` (changes after those in `into`) into `into`, by path: the result goes from the
+ * state before the first to the state after the last (added then deleted is nothing; a file
+ * changed back to its old content is nothing).
+ */
+export function mergeChanges(into: Map<string, CheckpointChange>, later: CheckpointChange[]): Map<string, CheckpointChange> {
+  for (const c of later) {
+    const first = into.get(c.path);
+    if (!first) {
+      into.set(c.path, c);
+      continue;
+    }
+    const existed = first.change !== 'added';
+    if (!existed && c.change === 'deleted') into.delete(c.path);
+    else if (!existed) into.set(c.path, { ...c, change: 'added', oldOid: undefined });
+    else if (c.change === 'deleted') into.set(c.path, { ...c, oldOid: first.oldOid, mode: first.mode });
+    else if (first.oldOid !== undefined && first.oldOid === c.newOid) into.delete(c.path);
+    else into.set(c.path, { ...c, change: 'modified', oldOid: first.oldOid });
+  }
+  return into;
 }
 
 function initRepository(gitDir: string): void {

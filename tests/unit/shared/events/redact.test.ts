@@ -31,6 +31,13 @@ describe('createRedactor: token shapes', () => {
 
   it('redacts a bearer token but keeps the word Bearer', () => {
     expect(redact('Authorization: Bearer abc.DEF-123_456~xyz==')).toBe('Authorization: Bearer [REDACTED]');
+    expect(redact('authorization: BEARER abc.DEF-123_456~xyz==')).toBe('authorization: BEARER [REDACTED]');
+  });
+
+  it('finds a token however short its surroundings (the fast path skips only text that cannot hold one)', () => {
+    expect(redact('AKIA' + 'ABCDEFGHIJ234567')).toBe('[REDACTED]');
+    expect(redact('xoxb-1234567890')).toBe('[REDACTED]');
+    expect(redact('Bearer abcdefgh')).toBe('Bearer [REDACTED]');
   });
 
   it('redacts a PEM private key block, and an unterminated one to the end', () => {

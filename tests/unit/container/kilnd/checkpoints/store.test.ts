@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../../../src-container/kilnd/checkpoints';
+import { mergeChanges, type CheckpointChange } from '../../../../../src-container/kilnd/checkpoints/store';
 import { commitTree, fingerprint, gitWriteTree, tempDirs, write } from './helpers';
 
 let dirs: ReturnType<typeof tempDirs>;
@@ -272,5 +273,89 @@ describe('CheckpointStore', () => {
     // Asked after that flush, with the watcher not yet quiet: it flushes again.
     await s.takeCheckpoint('command', { flush: 'when-dirty', asked: performance.now() });
     expect(fs.statSync(dirs.work).ctimeMs).not.toBe(ctime);
+  });
+
+  it('hashing ahead during an action: the checkpoint after it holds what git add -A would, with one list of changes since the last', async () => {
+    dirs = tempDirs();
+    seed(dirs.work);
+    const s = await open();
+    const first = await s.takeCheckpoint('before the command');
+    const atFirst = fingerprint(dirs.work);
+    for (let f = 0; f < 50; f++) write(dirs.work, `gen/a/f${f}.txt`, `${f}\n`);
+    write(dirs.work, 'src/a.ts', 'export const a = 2;\n');
+    write(dirs.work, 'tmp/scratch.txt', 'short-lived\n');
+    await s.flush();
+    expect(await s.hashAhead()).toBeGreaterThanOrEqual(52);
+
+    for (let f = 50; f < 80; f++) write(dirs.work, `gen/a/f${f}.txt`, `${f}\n`);
+    fs.rmSync(path.join(dirs.work, 'tmp'), { recursive: true });
+    fs.rmSync(path.join(dirs.work, 'gen/a/f3.txt'));
+    write(dirs.work, 'src/a.ts', 'export const a = 1;\n'); // back as it was
+    write(dirs.work, 'gen/a/f4.txt', 'changed after\n');
+    fs.rmSync(path.join(dirs.work, 'src/lib/deep'), { recursive: true });
+    await s.flush();
+    await s.hashAhead();
+    write(dirs.work, 'gen/a/f90.txt', 'made after that round\n');
+    await s.flush();
+    await s.hashAhead();
+    await new Promise((r) => setTimeout(r, 800)); // the watcher is quiet, its set empty
+
+    // A pre-action no-op must not answer with the old head while taken-in changes wait.
+    const cp = await s.takeCheckpoint('after the command', { flush: 'when-dirty' });
+    expect(cp.unchanged).toBe(false);
+    expect(cp.parent).toBe(first.commit);
+    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    const byPath = new Map(cp.changes.map((c) => [c.path, c]));
+    expect(byPath.size).toBe(cp.changes.length); // one entry per path
+    for (const gone of ['src/a.ts', 'tmp/scratch.txt', 'gen/a/f3.txt']) expect(byPath.has(gone)).toBe(false);
+    expect(byPath.get('gen/a/f4.txt')).toMatchObject({ change: 'added', oldOid: undefined });
+    expect(byPath.get('gen/a/f90.txt')?.change).toBe('added');
+    expect(byPath.get('src/lib/deep/c.txt')?.change).toBe('deleted');
+    expect(cp.changes.filter((c) => c.path.startsWith('gen/a/'))).toHaveLength(80);
+    expect(await s.readFileAt(cp.commit, 'gen/a/f4.txt')).toEqual(Buffer.from('changed after\n'));
+
+    await s.restoreCheckpoint(first.commit);
+    expect(fingerprint(dirs.work)).toEqual(atFirst);
+  });
+
+  it('a pre-action no-op after the watcher went quiet still commits what was hashed ahead', async () => {
+    dirs = tempDirs();
+    const s = await open();
+    const first = await s.takeCheckpoint('before');
+    await new Promise((r) => setTimeout(r, 400));
+    write(dirs.work, 'one.txt', 'one\n'); // one batch on its own: no directory queued for a rescan
+    await new Promise((r) => setTimeout(r, 400));
+    await s.flush();
+    expect(await s.hashAhead()).toBe(1);
+    await new Promise((r) => setTimeout(r, 800)); // quiet: nothing queued, nothing pending in parcel
+    const cp = await s.takeCheckpoint('next command', { flush: 'when-dirty' });
+    expect(cp).toMatchObject({ unchanged: false, parent: first.commit, changes: [{ path: 'one.txt', change: 'added' }] });
+  });
+
+  it('hashing ahead gives way to a checkpoint asked for while it runs, and the checkpoint still holds every file', async () => {
+    dirs = tempDirs();
+    const s = await open();
+    const first = await s.takeCheckpoint('before');
+    for (let f = 0; f < 3000; f++) write(dirs.work, `many/f${f}.txt`, `${f}\n`);
+    await s.flush();
+    const ahead = s.hashAhead();
+    const cp = await s.takeCheckpoint('asked while hashing ahead');
+    expect(await ahead).toBeLessThan(3000);
+    expect(cp.parent).toBe(first.commit);
+    expect(cp.changes.filter((c) => c.change === 'added')).toHaveLength(3000);
+    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+  });
+
+  it('folds changes into one per path, from the state before the first to the state after the last', () => {
+    const c = (path: string, change: CheckpointChange['change'], oldOid?: string, newOid?: string): CheckpointChange => ({ path, change, oldOid, newOid });
+    const into = new Map<string, CheckpointChange>();
+    mergeChanges(into, [c('a', 'added', undefined, '1'), c('b', 'modified', '0', '1'), c('c', 'modified', '0', '1'), c('d', 'deleted', '0'), c('e', 'modified', '0', '1')]);
+    mergeChanges(into, [c('a', 'deleted', '1'), c('b', 'modified', '1', '2'), c('c', 'modified', '1', '0'), c('d', 'added', undefined, '3'), c('e', 'deleted', '1'), c('f', 'added', undefined, '4')]);
+    expect([...into.values()]).toEqual([
+      c('b', 'modified', '0', '2'),
+      c('d', 'modified', '0', '3'),
+      { ...c('e', 'deleted', '0'), mode: undefined },
+      c('f', 'added', undefined, '4'),
+    ]);
   });
 });

@@ -273,7 +273,9 @@ export class CheckpointStore {
       for (const d of ahead.recheck) dirty.add(d);
       for (const d of ahead.recheckFiles) shallow.add(d);
     }
-    let { changes, touched } = await this.scanChanges(dirty, shallow);
+    const scanned = await this.scanChanges(dirty, shallow);
+    const touched = scanned.touched;
+    let changes = scanned.changes;
     if (ahead) {
       changes = [...mergeChanges(ahead.changes, changes).values()];
       for (const d of ahead.touched) touched.add(d);

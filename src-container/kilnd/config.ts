@@ -18,6 +18,11 @@ const ConfigSchema = z.object({
   KILN_OWNER_PUBKEY: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   KILN_MAX_FILE_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   KILN_DEBOUNCE_MS: z.coerce.number().int().min(0).default(100),
+  /**
+   * Hash a long command's files while it runs (see Recorder): `auto` does it with 4 or more
+   * cores; on 2 it slowed the command itself more than it shortened the wait after it.
+   */
+  KILN_HASH_AHEAD: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 export type RecorderConfig = z.infer<typeof ConfigSchema>;
 

@@ -3,6 +3,7 @@
 // hooks and the app's API on one port. SIGTERM writes `session end` and closes cleanly.
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { CheckpointStore } from './checkpoints';
 import { readConfig, RECORDER_SECRETS } from './config';
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     maxFileBytes: config.KILN_MAX_FILE_BYTES,
     onChange: () => recorder?.noteChange(),
   });
-  recorder = new Recorder({ store, checkpoints, writer: session.writer, debounceMs: config.KILN_DEBOUNCE_MS, log });
+  const hashAhead = config.KILN_HASH_AHEAD === 'auto' ? os.availableParallelism() >= 4 : config.KILN_HASH_AHEAD === 'on';
+  recorder = new Recorder({ store, checkpoints, writer: session.writer, debounceMs: config.KILN_DEBOUNCE_MS, hashAhead, log });
   await recorder.start();
 
   const server = http.createServer();

@@ -24,6 +24,8 @@ export interface RecorderOptions {
   debounceMs?: number;
   /** A hooked action that never reports its end stops holding back the watcher after this long. */
   actionLeaseMs?: number;
+  /** Hash a running action's files ahead (HASH_AHEAD_EVERY_MS); worth it with a core to spare. */
+  hashAhead?: boolean;
   log?: (line: string) => void;
 }
 
@@ -44,9 +46,10 @@ const END_GRACE_MS = 25;
  */
 const RECEIPTS_YIELD_MAX_MS = 2_000;
 /**
- * While an action runs and files change, the store hashes them ahead this often (or at twice
- * the last round's length, whichever is longer: at most a third of a core), so the capture
- * after a command that wrote 50,000 files has only its last moments left to do.
+ * While an action runs and files change, the store hashes them ahead this often (or after a
+ * pause as long as the last round, whichever is longer: at most half a core, the command
+ * keeps the rest), so the capture after a command that wrote 50,000 files has only its last
+ * moments left to do.
  */
 const HASH_AHEAD_EVERY_MS = 300;
 
@@ -144,7 +147,7 @@ export class Recorder {
   /** The watcher saw changes: record them once things have been quiet for debounceMs. */
   noteChange(): void {
     if (this.closed) return;
-    if (this.hasLiveAction()) this.hashAheadSoon();
+    if (this.opts.hashAhead && this.hasLiveAction()) this.hashAheadSoon();
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -442,12 +445,12 @@ export class Recorder {
         .then((hashed) => {
           a.busy = false;
           a.ms = performance.now() - t0;
-          if (hashed > 0) this.hashAheadSoon(); // more may have come without events (see hashAhead)
+          if (hashed > 0) this.hashAheadSoon(); // the next round, without waiting for a batch of events
         }, (err: unknown) => {
           a.busy = false;
           this.log(`hashing ahead failed: ${String(err)}`);
         });
-    }, HASH_AHEAD_EVERY_MS);
+    }, Math.max(HASH_AHEAD_EVERY_MS, a.ms));
   }
 
   private noteChangeLater(): void {

@@ -182,19 +182,14 @@ export class CheckpointStore {
   hashAhead(): Promise<number> {
     return this.serial(false, async () => {
       if (!this.watch || this.needRescan || !this.head) return 0;
-      // Directories taken in before are walked again: files made in a new directory before the
-      // watcher watches it have no events of their own (and in a burst, parcel may send none).
       const drained = this.watch.drain();
-      const dirty = new Set([...drained, ...(this.ahead?.recheck ?? [])]);
-      const shallow = new Set(this.ahead?.recheckFiles);
-      if (dirty.size === 0 && shallow.size === 0) return 0;
+      if (drained.size === 0) return 0;
       // Only additions and changes, and it stops as soon as a checkpoint is asked for: the
       // checkpoint looks again at every directory here anyway (deletions included).
       const scanner = new Scanner({ ...this.scanContext(), shouldStop: () => this.asked > 0 });
       this.objects.beginBatch();
       try {
-        for (const p of [...dirty].sort()) await scanner.collect(p);
-        for (const d of shallow) await scanner.collectFiles(d);
+        for (const p of [...drained].sort()) await scanner.collect(p);
         const changes: CheckpointChange[] = [];
         const touched = new Set<RelPath>();
         for (const [p, n] of scanner.found) {
@@ -207,11 +202,11 @@ export class CheckpointStore {
         }
         this.objects.endBatch(); // the blobs are on disk: nothing below can lose them
         if (scanner.stopped) this.watch.requeue(drained); // the checkpoint asking walks them
-        if (touched.size === 0) return 0;
+        // Even when nothing changed: these paths left the watcher's set, the checkpoint must look.
         const ahead = (this.ahead ??= { changes: new Map(), touched: new Set(), recheck: new Set(), recheckFiles: new Set() });
         mergeChanges(ahead.changes, changes);
         for (const d of touched) ahead.touched.add(d);
-        for (const p of dirty) {
+        for (const p of drained) {
           if (scanner.dirs.has(p)) ahead.recheck.add(p);
           else ahead.recheckFiles.add(parentOf(p));
         }

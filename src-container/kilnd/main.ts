@@ -1,6 +1,7 @@
 // kilnd: the recorder. Opens the event store and the shadow checkpoint repository in the state
 // volume, continues (or starts) the agent session's signed chain, and serves the relay, the
 // hooks and the app's API on one port. SIGTERM writes `session end` and closes cleanly.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,9 +13,10 @@ import { Recorder, storeWritten } from './recorder';
 import { createRelay } from './relay';
 import { openSession } from './session';
 import { openStore } from './store';
-import { createRedactor, relayAuthPubkey } from '../../src-shared/events';
+import { createRedactor, relayAuthPubkey, useSha256 } from '../../src-shared/events';
 
 const log = (line: string) => process.stderr.write(`kilnd: ${line}\n`);
+useSha256((bytes) => createHash('sha256').update(bytes).digest());
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);

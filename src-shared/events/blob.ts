@@ -14,9 +14,19 @@ export interface EventBlob {
 export const DIFF_MIME = 'text/x-diff; charset=utf-8';
 export const JSON_MIME = 'application/json';
 
+let digest: (bytes: Uint8Array) => Uint8Array = sha256;
+
+/**
+ * A faster sha256 for this process (Node's native one; this module runs in the browser too, so
+ * it cannot import it): hashing the 5 MB list of a 50,000-file receipt in JS takes ~100 ms.
+ */
+export function useSha256(native: (bytes: Uint8Array) => Uint8Array): void {
+  digest = native;
+}
+
 export function textBlob(text: string, mime: string): EventBlob {
   const bytes = utf8ToBytes(text);
-  return { sha256: bytesToHex(sha256(bytes)), size: bytes.length, mime, bytes };
+  return { sha256: bytesToHex(digest(bytes)), size: bytes.length, mime, bytes };
 }
 
 export function blobTags(blob: EventBlob): string[][] {

@@ -6,7 +6,7 @@ export { createRedactor, redactValue, isSecretName, KNOWN_SECRET_NAMES, MIN_SECR
 export * from './content';
 export { KilnEventError, type KilnEventErrorCode } from './errors';
 export { secretKeySigner, plainEvent, type Signer, type EventTemplate, type NostrEvent } from './signer';
-export { DIFF_MIME, JSON_MIME, type EventBlob } from './blob';
+export { DIFF_MIME, JSON_MIME, useSha256, type EventBlob } from './blob';
 export {
   SessionWriter, type WriterOptions, type StartOptions, type WriteOptions, type ChainPosition, type Written,
 } from './session-writer';

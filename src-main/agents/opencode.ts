@@ -8,12 +8,22 @@
 export const OPENCODE_PROVIDER_ID = 'kiln';
 
 /**
+ * The model catalogue OpenCode reads instead of models.dev's: empty (the image's
+ * src-container/agents/opencode/models.json). Our provider lists its model itself, and without
+ * a catalogue file OpenCode builds its built-in snapshot of every provider and model known,
+ * which cost ~2 CPU-seconds before each first model request (issue 12).
+ */
+export const OPENCODE_MODELS_CATALOGUE = '/opt/kiln/agents/opencode/models.json';
+
+/**
  * Environment for running OpenCode offline and quietly in a pod. The model catalogue
- * (models.dev) is not fetched: our provider lists its model itself.
+ * (models.dev) is neither fetched nor built from OpenCode's snapshot: our provider lists its
+ * model itself.
  */
 export const OPENCODE_ENV: Readonly<Record<string, string>> = {
   OPENCODE_DISABLE_AUTOUPDATE: '1',
   OPENCODE_DISABLE_MODELS_FETCH: '1',
+  OPENCODE_MODELS_PATH: OPENCODE_MODELS_CATALOGUE,
   OPENCODE_DISABLE_SHARE: '1',
   OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
   OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',

@@ -78,6 +78,16 @@ describe('OpenCode in a pod', () => {
     expect(fs.readFileSync(path.join(pod.workspace, 'README.md'), 'utf8')).toBe('# demo\n');
   });
 
+  it('knows only the session\'s models: it reads the image\'s empty catalogue, not its models.dev snapshot', async () => {
+    // Without the catalogue OpenCode builds its snapshot of every provider at start (~2 CPU-s
+    // before the first model request) and lists OpenCode Zen's free models besides ours.
+    const config = opencodeConfig({ model: 'test-model', smallModel: 'small-model', baseURL: `http://${gateway}:${server.port}/v1`, contextLength: 65536 });
+    const env = Object.entries({ ...OPENCODE_ENV, OPENCODE_CONFIG_CONTENT: JSON.stringify(config) }).map(([k, v]) => `${k}=${v}`);
+    const models = await execIn(pod.workspaceContainer, ['env', ...env, 'opencode', 'models']);
+    expect(models.exitCode, models.stderr.slice(-2000)).toBe(0);
+    expect(models.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort()).toEqual(['kiln/small-model', 'kiln/test-model']);
+  });
+
   it('a planted API key echoed into files and a command is in no event', async () => {
     const keys = await startModelServer({
       host: gateway,

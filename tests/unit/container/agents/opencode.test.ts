@@ -1,10 +1,11 @@
 // The OpenCode adapter: the generated config, and the recorder plugin's hooks against a real
 // HTTP endpoint standing in for the recorder (the pod test runs it against the real one).
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KilnRecorder } from '../../../../src-container/agents/opencode/kiln-plugin';
-import { opencodeConfig } from '../../../../src-main/agents/opencode';
+import { opencodeConfig, OPENCODE_ENV, OPENCODE_MODELS_CATALOGUE } from '../../../../src-main/agents/opencode';
 
 interface Hit { path: string; auth: string | undefined; body: Record<string, unknown>; at: number }
 
@@ -25,6 +26,17 @@ describe('opencodeConfig', () => {
     const cloud = opencodeConfig({ model: 'm', smallModel: 's', baseURL: 'https://api.example.com/v1', contextLength: 128000, apiKey: '{env:EXAMPLE_KEY}' });
     expect(cloud.provider.kiln).toMatchObject({ options: { apiKey: '{env:EXAMPLE_KEY}' }, models: { m: {}, s: {} } });
     expect(cloud.small_model).toBe('kiln/s');
+  });
+});
+
+describe('OPENCODE_ENV', () => {
+  it('points OpenCode at the empty model catalogue the image ships, and fetches none', () => {
+    expect(OPENCODE_ENV).toMatchObject({ OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_MODELS_PATH: OPENCODE_MODELS_CATALOGUE });
+    // The Dockerfile copies src-container/agents/ to /opt/kiln/agents/.
+    expect(fs.readFileSync('src-container/Dockerfile', 'utf8')).toMatch(/^COPY src-container\/agents\/ \/opt\/kiln\/agents\/$/m);
+    const source = OPENCODE_MODELS_CATALOGUE.replace(/^\/opt\/kiln\/agents\//, 'src-container/agents/');
+    // An object (OpenCode falls back to its built-in snapshot when the file is missing or not JSON), and empty.
+    expect(JSON.parse(fs.readFileSync(source, 'utf8'))).toEqual({});
   });
 });
 

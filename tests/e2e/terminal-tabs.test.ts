@@ -3,7 +3,7 @@
 // model server as the host's Ollama. A second shell opens from "New tab" and runs `sleep`; its
 // "Close Shell 2" button ends that process in the workspace container and the host forgets the
 // terminal; Ctrl+Shift+W and a middle click close the rest; the empty panel opens a new shell,
-// whose `exit 3` shows on its tab. Gemini CLI (which needs the Gemini API that Ollama does not
+// whose `exit 3` shows on its tab, also after a reload (where the closed tabs stay closed). Gemini CLI (which needs the Gemini API that Ollama does not
 // serve) is offered disabled with its reason. Screenshots in tests/.artifacts/e2e/terminal-tabs-*.png.
 import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
@@ -118,6 +118,13 @@ describe('the window: terminal tabs close, and agents the model cannot serve are
       await expect.poll(() => again.textContent(), { timeout: 15_000 }).toBe('Shellexited (code 3)');
       expect((await b.call('terminal.list', { id: session })).map((t) => t.exited)).toEqual([true]);
       await shot('exited');
+
+      // After a reload: the exited tab is still there with its code; the closed OpenCode tab stays closed.
+      await page.reload();
+      await tablist.waitFor({ timeout: 60_000 });
+      await expect.poll(tabNames).toEqual(['Shell']);
+      await expect.poll(() => tablist.getByRole('tab').first().textContent(), { timeout: 15_000 }).toBe('Shellexited (code 3)');
+      await shot('reloaded');
     }, async () => `\nscreen: ${await screen(page)}`);
     bridge?.close();
   }, 400_000);

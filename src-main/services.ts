@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Capabilities } from '../src-shared/api/contract';
-import { KilnFailure } from '../src-shared/errors';
+import { KilnFailure, kilnError, type KilnError } from '../src-shared/errors';
 import { discoverEngine, type DiscoverOptions, type DiscoverResult, type EngineFound } from './engine/discover';
 import { imageExists, RUNTIME_IMAGE, type BuildProgress, type BuiltImage } from './engine/images';
 import { SessionManager, kilnPaths, type CreatedSession, type CreateSessionOptions, type SessionInfo } from './sessions';
@@ -52,8 +52,11 @@ export interface TerminalsService {
 
 /** Agents in a session's terminals (the same path as `kiln attach --agent`: sessions/session-agent.ts). */
 export interface AgentsService {
-  /** Every agent a terminal can run in the session, and whether it is installed. */
-  list(session: string): Promise<Array<{ agent: TerminalAgent; title: string; installed: boolean }>>;
+  /**
+   * Every agent a terminal can run in the session, whether it is installed, and why it cannot
+   * run on the session's model (its protocol not served, or the model's key not kept).
+   */
+  list(session: string, opts?: { apiKey?: (envName: string) => string | undefined }): Promise<Array<{ agent: TerminalAgent; title: string; installed: boolean; unavailable?: KilnError }>>;
   /** Install when missing (progress lines), write its settings for the session's model; its argv and env. */
   prepare(session: string, agent: string, opts?: { apiKey?: (envName: string) => string | undefined; onProgress?: (line: string) => void; install?: boolean }): Promise<InteractiveAgent>;
 }
@@ -144,10 +147,18 @@ export function servicesOnEngine(found: EngineFound, opts: AppServicesOptions = 
     },
   };
   const agents: AgentsService = {
-    list: async (session) => {
-      const [{ AGENT_TITLES, agentInstalled }, container] = await Promise.all([import('./sessions/session-agent'), sessions.workspaceContainer(session)]);
+    list: async (session, o = {}) => {
+      const [{ AGENT_TITLES, agentInstalled }, { agentUnavailable }, container] = await Promise.all([import('./sessions/session-agent'), import('./sessions/agent-models'), sessions.workspaceContainer(session)]);
+      const endpoint = sessions.store.read(session)?.endpoint;
+      const keyMissing = (agent: TerminalAgent): KilnError | undefined =>
+        agent !== 'opencode' && endpoint?.apiKeyEnv && !o.apiKey?.(endpoint.apiKeyEnv)
+          ? kilnError('E_AGENT_NO_KEY', `The session's model needs a key (${endpoint.apiKeyEnv}) and none is kept.`, 'Enter the key in Settings → Models, then open the tab again.')
+          : undefined;
       return Promise.all(
-        TERMINAL_AGENTS.map(async (agent) => ({ agent, title: AGENT_TITLES[agent], installed: agent === 'opencode' || (await agentInstalled(docker, container, agent)) })),
+        TERMINAL_AGENTS.map(async (agent) => {
+          const unavailable = agentUnavailable(agent, endpoint) ?? (o.apiKey ? keyMissing(agent) : undefined);
+          return { agent, title: AGENT_TITLES[agent], installed: agent === 'opencode' || (await agentInstalled(docker, container, agent)), ...(unavailable ? { unavailable } : {}) };
+        }),
       );
     },
     prepare: async (session, agent, o = {}) => {

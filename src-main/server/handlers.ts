@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { pushMessage, BridgeError, type Handlers, type WireMessage } from '../../src-shared/api/rpc';
 import type { NostrEvent } from '../../src-shared/events';
+import { keptKeyFor } from '../models/agent-endpoint';
 import { detectHostOllama } from '../models/host-ollama';
 import { pullModel } from '../models/pull';
 import { ENGINE_CAPABILITIES, type ServicesHolder, type WindowServices } from '../services';
@@ -261,8 +262,8 @@ export function createHandlers({ services: given, mode, persistent, push, signal
         const elsewhere = kilnError('E_TERMINAL_KIND', 'Only OpenCode and a shell run here: this engine has no shared agents volume.', 'Run Kiln with Docker (`kiln web`) for Claude Code, Codex and Gemini CLI.');
         return [shell, ...TERMINAL_AGENTS.map((kind) => ({ kind, title: AGENT_TITLES[kind], installed: kind === 'opencode', ...(kind === 'opencode' ? {} : { unavailable: elsewhere }) }))];
       }
-      const agents = await services.agents.list(id);
-      return [shell, ...agents.map((a) => ({ kind: a.agent, title: a.title, installed: a.installed }))];
+      const agents = await services.agents.list(id, { apiKey: (name) => keptKeyFor(name, host.secrets) });
+      return [shell, ...agents.map((a) => ({ kind: a.agent, title: a.title, installed: a.installed, ...(a.unavailable ? { unavailable: a.unavailable } : {}) }))];
     },
     'terminal.open': async ({ id, kind, attach: existing, cols, rows, task }) => {
       const registry = await host.terminals();

@@ -22,7 +22,7 @@ export const SessionRecordSchema = z.object({
   model: z.string(),
   recipe: z.optional(z.string()),
   /** Where the agent's model requests go, as the container sees it (absent in older records). */
-  endpoint: z.optional(z.object({ baseURL: z.string(), model: z.string(), contextLength: z.int(), apiKeyEnv: z.optional(z.string()) })),
+  endpoint: z.optional(z.object({ provider: z.optional(z.string()), baseURL: z.string(), model: z.string(), contextLength: z.int(), apiKeyEnv: z.optional(z.string()) })),
   version: z.string(),
 });
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;

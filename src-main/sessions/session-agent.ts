@@ -10,6 +10,7 @@ import { AGENT_PACKAGES, configureAgent, installAgent, isInstallableAgent, TOOL_
 import { agentPrefix, INSTALL_MARKER } from '../agents/versions';
 import type { AgentModelEndpoint } from '../models/agent-endpoint';
 import { execCollect } from '../terminals/collect';
+import { agentUnavailable } from './agent-models';
 
 import { isTerminalAgent, TERMINAL_AGENTS, type TerminalAgent } from './terminal-agents';
 
@@ -66,7 +67,7 @@ export interface InteractiveAgentOptions {
   image: string;
   agent: string;
   /** The session's model (its record); absent in records older than endpoints. */
-  endpoint?: Pick<AgentModelEndpoint, 'baseURL' | 'model' | 'apiKeyEnv'>;
+  endpoint?: Pick<AgentModelEndpoint, 'baseURL' | 'model' | 'apiKeyEnv'> & { provider?: string };
   /** The cloud key for the endpoint, when it needs one (kept by the host, passed only in the exec's env). */
   apiKey?: string;
   /** Install a missing agent (default true); false: a KilnError that says how. */
@@ -96,9 +97,9 @@ export async function prepareInteractiveAgent(opts: InteractiveAgentOptions): Pr
   if (agent === 'opencode') return OPENCODE_AGENT;
   if (!isInstallableAgent(agent)) throw unknownAgent(agent);
   const pkg = AGENT_PACKAGES[agent];
-  if (!opts.endpoint) {
-    throw new KilnFailure(kilnError('E_AGENT_NO_MODEL', `This session has no model endpoint recorded, so ${pkg.title} would not know where to send its requests.`, 'Start a new session (`kiln up`); sessions made by this version record their model.'));
-  }
+  // An agent whose protocol the session's model does not serve would fail at its first prompt.
+  const unavailable = agentUnavailable(agent, opts.endpoint);
+  if (unavailable || !opts.endpoint) throw new KilnFailure(unavailable ?? kilnError('E_AGENT_NO_MODEL', 'This session has no model endpoint recorded.'));
   if (opts.endpoint.apiKeyEnv && !opts.apiKey) {
     throw new KilnFailure(kilnError('E_AGENT_NO_KEY', `The session's model needs a key (${opts.endpoint.apiKeyEnv}) and none is kept.`, 'Enter the key in Settings → Models, then open the tab again.'));
   }

@@ -77,8 +77,12 @@ export function NewTabMenu({ session }: { session: string }) {
               role="menuitem"
               tabIndex={-1}
               className="menu-item"
+              aria-label={k.title}
               aria-disabled={k.unavailable ? true : undefined}
-              aria-describedby={k.unavailable || !k.installed ? `new-tab-note-${session}-${k.kind}` : undefined}
+              // Why it is off, where a pointer rests and where a screen reader reads (with the next step).
+              title={k.unavailable ? [k.unavailable.message, k.unavailable.next].filter(Boolean).join(' ') : undefined}
+              aria-description={k.unavailable ? [k.unavailable.message, k.unavailable.next].filter(Boolean).join(' ') : undefined}
+              aria-describedby={!k.unavailable && !k.installed ? `new-tab-note-${session}-${k.kind}` : undefined}
               onClick={() => choose(k)}
             >
               <span>{k.title}</span>

@@ -4,7 +4,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { ProgressBar } from '../common/ProgressBar';
 import { useTerminal } from './useTerminal';
 
-export function TerminalPane(props: { session: string; tab: Tab; place: 'left' | 'right' | 'hidden'; active: boolean; onBound(id: string): void; onExit(): void }) {
+export function TerminalPane(props: { session: string; tab: Tab; place: 'left' | 'right' | 'hidden'; active: boolean; onBound(id: string): void; onExit(exitCode: number | null): void }) {
   const { session, tab, place, active } = props;
   const { ref, error, exited, phase, restart } = useTerminal({
     session,

@@ -49,7 +49,7 @@ export interface UseTerminalOptions {
   attach?: string;
   active: boolean;
   onBound(terminal: string): void;
-  onExit(): void;
+  onExit(exitCode: number | null): void;
 }
 
 export function useTerminal(opts: UseTerminalOptions) {
@@ -104,6 +104,8 @@ export function useTerminal(opts: UseTerminalOptions) {
     let exitedFlag = false;
     const exitedNow = () => exitedFlag;
     const early: { terminal: string; data: string }[] = [];
+    // A reattached terminal that had exited says so before terminal.open answers.
+    const earlyExits = new Map<string, number | null>();
 
     // ---- flow control: acks in batches from xterm's write callback
     let unacked = 0;
@@ -139,12 +141,15 @@ export function useTerminal(opts: UseTerminalOptions) {
       }
       if (p.terminal === terminalId) writeData(p.data);
     });
-    const offExit = bridge.on('terminal.exit', (p) => {
-      if (p.terminal !== terminalId) return;
+    const exitNow = (exitCode: number | null) => {
       exitedFlag = true;
-      term.write(`\r\n\x1b[2m[process exited${p.exitCode !== null ? ` with code ${p.exitCode}` : ''} — press Enter to start a new one]\x1b[0m\r\n`);
+      term.write(`\r\n\x1b[2m[process exited${exitCode !== null ? ` with code ${exitCode}` : ''} — press Enter to start a new one]\x1b[0m\r\n`);
       setExited(true);
-      optsRef.current.onExit();
+      optsRef.current.onExit(exitCode);
+    };
+    const offExit = bridge.on('terminal.exit', (p) => {
+      if (terminalId === null) earlyExits.set(p.terminal, p.exitCode);
+      else if (p.terminal === terminalId) exitNow(p.exitCode);
     });
 
     const writeReplay = (replay: string | undefined) => {
@@ -162,6 +167,8 @@ export function useTerminal(opts: UseTerminalOptions) {
       if (!live) setPhase('open');
       optsRef.current.onBound(id);
       for (const p of early.splice(0)) if (p.terminal === id) writeData(p.data);
+      if (earlyExits.has(id)) exitNow(earlyExits.get(id)!);
+      earlyExits.clear();
     };
 
     const open = async (attach: string | undefined) => {
@@ -189,7 +196,8 @@ export function useTerminal(opts: UseTerminalOptions) {
         }
         // An agent not yet installed installs now: its steps arrive on `progress` under this task.
         const r = await bridge.call('terminal.open', { id: session, kind, ...size, task: openTask(tabKey) });
-        if (disposed) return;
+        // The tab went while this opened (closed, or its view left): nobody can reach this terminal.
+        if (disposed) return void bridge.call('terminal.close', { terminal: r.terminal }).catch(() => undefined);
         writeReplay(r.replay);
         bind(r.terminal);
       } catch (err) {
@@ -216,11 +224,12 @@ export function useTerminal(opts: UseTerminalOptions) {
     });
 
     // Copy and paste: Ctrl+Shift+C / Ctrl+Shift+V (Ctrl+C stays an interrupt); ⌘C/⌘V work
-    // natively. Ctrl/⌘+Shift+Z is the app's "undo last action": the terminal lets it through.
+    // natively. Ctrl/⌘+Shift+Z is the app's "undo last action" and Ctrl/⌘+Shift+W closes the
+    // tab (Terminals.tsx): the terminal lets them through.
     term.attachCustomKeyEventHandler((e) => {
       if (e.type !== 'keydown') return true;
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.shiftKey && e.code === 'KeyZ') return false;
+      if (mod && e.shiftKey && (e.code === 'KeyZ' || e.code === 'KeyW')) return false;
       if (e.ctrlKey && e.shiftKey && e.code === 'KeyC') {
         const sel = term.getSelection();
         if (sel) void navigator.clipboard?.writeText(sel).catch(() => undefined);

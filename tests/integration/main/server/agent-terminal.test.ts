@@ -87,6 +87,9 @@ describe('an agent tab for Codex CLI, over kiln web, on a real session', () => {
     // The shared volume holds Codex (the agents tests install it); OpenCode is baked in.
     expect(kinds.find((k) => k.kind === 'codex')).toMatchObject({ installed: true });
     expect(kinds.find((k) => k.kind === 'opencode')).toMatchObject({ installed: true });
+    // The session's model is Ollama's: Gemini CLI (the Gemini API) cannot use it, and says so.
+    expect(kinds.filter((k) => k.unavailable).map((k) => [k.kind, k.unavailable!.code])).toEqual([['gemini-cli', 'E_AGENT_MODEL']]);
+    await expect(a.call('terminal.open', { id: name, kind: 'gemini-cli', cols: 80, rows: 24 })).rejects.toMatchObject({ code: 'E_AGENT_MODEL' });
   });
 
   it('opens Codex in a terminal: configured for the session model, its TUI drawn, a prompt runs a tool behind a checkpoint', async () => {

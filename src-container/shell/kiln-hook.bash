@@ -84,16 +84,33 @@ if [[ $- == *i* ]]; then
   # Interactive (the bash-preexec pattern): PROMPT_COMMAND arms the DEBUG trap as its last step;
   # the trap fires before every simple command but acts only when armed, i.e. once, before the
   # first command of a line. PROMPT_COMMAND's first step records the line that just finished.
+  # The line about to run, from history (the whole line, not just its first command). A line
+  # history did not keep (HISTCONTROL=ignorespace, `set +o history`) leaves the previous entry
+  # there: then the command bash is about to run is the best text we have; a repeated line
+  # (ignoredups) is that previous entry again, and contains it.
   __kiln_line_text() {
-    local h
+    local h n=
     h=$(HISTTIMEFORMAT='' builtin history 1)
-    [[ $h =~ ^\ *[0-9]+\*?\ +(.*)$ ]] && h=${BASH_REMATCH[1]}
-    __kiln_text=$h
+    [[ $h =~ ^\ *([0-9]+)\*?\ +(.*)$ ]] && n=${BASH_REMATCH[1]} && h=${BASH_REMATCH[2]}
+    if [ -n "$n" ] && [ "$n" != "${__kiln_hist:-}" ]; then
+      __kiln_text=$h
+    elif [ -n "$n" ] && [[ $h == *"$BASH_COMMAND"* ]]; then
+      __kiln_text=$h
+    else
+      __kiln_text=$BASH_COMMAND
+    fi
+    __kiln_hist=$n
   }
+  __kiln_number='\#'   # the prompt's command number: it moves only when a line is run
   __kiln_preexec() {
     [ -n "${__kiln_armed:-}" ] && [ -z "${COMP_LINE:-}" ] || return 0
     __kiln_armed=
     [ "${BASH_COMMAND}" != __kiln_precmd ] || return 0   # an empty line: the prompt, not a command
+    # Bash leaving at the prompt (the tab closed, Ctrl-D) runs this trap once more with the last
+    # line's BASH_COMMAND: no new line was read, so it is not a command.
+    local n=${__kiln_number@P}
+    [ "$n" != "${__kiln_last_number:-}" ] || return 0
+    __kiln_last_number=$n
     __kiln_ran=1
     __kiln_t0=${EPOCHREALTIME/[.,]/}
     __kiln_line_text
@@ -103,15 +120,24 @@ if [[ $- == *i* ]]; then
     local rc=$?
     if [ "${__kiln_ran:-0}" = 1 ]; then
       __kiln_ran=0
-      __kiln_line_text
       __kiln_command /hooks/command/end "$__kiln_text" "$rc" "$(( (${EPOCHREALTIME/[.,]/} - __kiln_t0) / 1000 ))"
     fi
     return $rc
   }
-  __kiln_arm() { __kiln_armed=1; }
+  __kiln_arm() {
+    __kiln_armed=1
+    # Once, at the first prompt (history is read from HISTFILE after this file): where it stands.
+    if [ -z "${__kiln_hist+set}" ]; then
+      __kiln_hist=$(HISTTIMEFORMAT='' builtin history 1)
+      [[ $__kiln_hist =~ ^\ *([0-9]+) ]] && __kiln_hist=${BASH_REMATCH[1]} || __kiln_hist=
+    fi
+  }
   PROMPT_COMMAND="__kiln_precmd; ${PROMPT_COMMAND:+${PROMPT_COMMAND}; }__kiln_arm"
   trap '__kiln_preexec' DEBUG
   trap '__kiln_precmd' EXIT   # `exit` as the last line still gets its receipt
+  # The terminal closed (its tab, the window): the command it killed is recorded with its own
+  # status (129: killed by SIGHUP), not the status of the line before it.
+  trap '__kiln_precmd; trap - EXIT; exit 129' HUP
   export KILN_HOOK_ACTIVE=1   # shells started by a command line are part of it
 else
   # Non-interactive: this file runs once before the `bash -c` string or the script.

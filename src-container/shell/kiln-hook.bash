@@ -107,10 +107,9 @@ if [[ $- == *i* ]]; then
     __kiln_armed=
     [ "${BASH_COMMAND}" != __kiln_precmd ] || return 0   # an empty line: the prompt, not a command
     # Bash leaving at the prompt (the tab closed, Ctrl-D) runs this trap once more with the last
-    # line's BASH_COMMAND: no new line was read, so it is not a command.
-    local n=${__kiln_number@P}
-    [ "$n" != "${__kiln_last_number:-}" ] || return 0
-    __kiln_last_number=$n
+    # command it ran (maybe one of /etc/profile's): the line counter has not moved since the
+    # prompt, so no line was read and it is not a command.
+    [ "${__kiln_number@P}" != "${__kiln_prompt_number:-}" ] || return 0
     __kiln_ran=1
     __kiln_t0=${EPOCHREALTIME/[.,]/}
     __kiln_line_text
@@ -126,6 +125,7 @@ if [[ $- == *i* ]]; then
   }
   __kiln_arm() {
     __kiln_armed=1
+    __kiln_prompt_number=${__kiln_number@P}
     # Once, at the first prompt (history is read from HISTFILE after this file): where it stands.
     if [ -z "${__kiln_hist+set}" ]; then
       __kiln_hist=$(HISTTIMEFORMAT='' builtin history 1)

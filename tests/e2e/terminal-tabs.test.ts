@@ -125,6 +125,15 @@ describe('the window: terminal tabs close, and agents the model cannot serve are
       await expect.poll(tabNames).toEqual(['Shell']);
       await expect.poll(() => tablist.getByRole('tab').first().textContent(), { timeout: 15_000 }).toBe('Shellexited (code 3)');
       await shot('reloaded');
+
+      // The record of it: the command the closing tab killed ends with 129 (SIGHUP), the shells
+      // that left at their prompt added no command, `exit 3` is there with its code.
+      const commands = async () => (await b.call('timeline.query', { id: session, kinds: [4601], limit: 5000 })).events
+        .map((e) => JSON.parse(e.content) as { type: string; command?: string; exitCode?: number })
+        .filter((c) => c.type === 'command')
+        .map((c) => `${c.command} → ${c.exitCode}`)
+        .sort();
+      await expect.poll(commands, { timeout: 15_000 }).toEqual(['exit 3 → 3', 'sleep 7777 → 129']);
     }, async () => `\nscreen: ${await screen(page)}`);
     bridge?.close();
   }, 400_000);

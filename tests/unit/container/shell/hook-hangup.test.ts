@@ -43,6 +43,7 @@ describe('the interactive hook when the terminal goes away', () => {
   });
 
   it('records a command the hangup killed with status 129, a shell leaving at its prompt as nothing, lines history does not keep by their own text', async () => {
+    await shell(k, [], 'hangup'); // no line at all
     await shell(k, ['echo one', 'echo one', ' echo spaced'], 'hangup'); // idle when hung up
     await shell(k, ['echo two', 'sleep 7777'], 'hangup'); // hung up while sleep runs
     // A first line history does not keep, after a history file's last entry.

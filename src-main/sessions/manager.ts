@@ -81,6 +81,8 @@ export class SessionManager {
   private readonly docker: Dockerode;
   private readonly spec: PodSpecOptions;
   private readonly healthTimeoutMs: number;
+  /** Workspace containers known to be ready for execs (see workspaceReady), by id. */
+  private readonly readyContainers = new Map<string, Promise<void>>();
 
   constructor(opts: SessionManagerOptions) {
     this.docker = opts.docker;
@@ -237,7 +239,31 @@ export class SessionManager {
   async workspaceContainer(id: string): Promise<Dockerode.Container> {
     const s = await this.ensureUp(id);
     if (s.state !== 'running' || !s.containers.workspace) throw this.notRunning(s);
-    return this.docker.getContainer(s.containers.workspace);
+    const container = this.docker.getContainer(s.containers.workspace);
+    await this.workspaceReady(container);
+    return container;
+  }
+
+  /**
+   * Once per container: its entrypoint has matched the agent to the folder's owner. A session
+   * shows as running as soon as its containers do, and the window opens its first terminal
+   * then, while `create` may still be waiting for this: an exec as `agent` before the match ran
+   * as uid 1001 in a HOME that was no longer its own (OpenCode: EACCES on ~/.local).
+   */
+  private workspaceReady(container: Dockerode.Container): Promise<void> {
+    let ready = this.readyContainers.get(container.id);
+    if (!ready) {
+      ready = (async () => {
+        const info = await container.inspect();
+        // The match takes milliseconds: a container up for a while has long written its mark
+        // (and `kiln exec`, a new process each time, is spared the extra exec).
+        const upMs = Date.now() - Date.parse(info.State.StartedAt);
+        if ((info.Config.Env ?? []).includes(MATCH_OWNER_ENV) && !(upMs > 60_000)) await waitForWorkspaceReady(this.docker, container);
+      })();
+      this.readyContainers.set(container.id, ready);
+      ready.catch(() => this.readyContainers.delete(container.id));
+    }
+    return ready;
   }
 
   private needsHeal(s: SessionInfo): boolean {

@@ -6,9 +6,12 @@ import type { Stats } from 'node:fs';
 import type { Exclusions } from './exclusions';
 import { MODE_EXEC, MODE_FILE, MODE_LINK, type ObjectStore } from './objects';
 import { display, fsPath, join, type RelPath } from './paths';
-import type { StatCache } from './stat-cache';
+import { isRacy, type StatCache } from './stat-cache';
 import { isBinary } from './text-diff';
 import type { Entry } from './tree-cache';
+
+/** A directory's times when it was read: while they stand still, no name was added or removed. */
+export interface DirStamp { mtimeMs: number; ctimeMs: number; racy: boolean }
 
 export interface Skipped { path: string; reason: 'too-large' | 'special-file' | 'unreadable'; size?: number }
 
@@ -30,8 +33,8 @@ export class Scanner {
   readonly skippedByPath = new Map<RelPath, Skipped>();
   /** Size and binary-ness of the files hashed in this scan (stat-cache hits are not read). */
   readonly info = new Map<RelPath, { binary: boolean; size: number }>();
-  /** Directories walked (whole) by collect. */
-  readonly dirs = new Set<RelPath>();
+  /** Directories walked (whole) by collect, with their stamp from before the walk. */
+  readonly dirs = new Map<RelPath, DirStamp>();
   private readonly walked = new Set<RelPath>();
   private work = 0;
   /** Set when shouldStop said so: directories may be walked in part (found holds whole files only). */
@@ -59,7 +62,7 @@ export class Scanner {
     }
     if (st.isDirectory()) {
       if (this.ctx.exclusions.isExcluded(rel, true)) return;
-      this.dirs.add(rel);
+      this.dirs.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, racy: isRacy(st) });
       let names: string[];
       try {
         names = fs.readdirSync(abs, { encoding: 'latin1' });

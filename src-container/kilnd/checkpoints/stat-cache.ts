@@ -18,8 +18,8 @@ function racyWindowMs(st: { mtimeMs: number; ctimeMs: number }): number {
   return st.mtimeMs % 1000 !== 0 || st.ctimeMs % 1000 !== 0 ? RACY_FINE_MS : RACY_COARSE_MS;
 }
 
-/** True while a file changed at `st` is too recent to trust its stat (see top). */
-function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
+/** True while a file (or directory) changed at `st` is too recent to trust its stat (see top). */
+export function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
   return at - Math.max(st.mtimeMs, st.ctimeMs) < racyWindowMs(st);
 }
 const VERSION = 1;

@@ -8,8 +8,8 @@ import { MODE_TREE, ObjectStore } from './objects';
 import { ancestors, display, fromText, fsPath, join, parentOf, type RelPath } from './paths';
 import { applyChanges, diffTrees } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
-import { Scanner, type ScanContext, type Skipped } from './scan';
-import { StatCache } from './stat-cache';
+import { Scanner, type DirStamp, type ScanContext, type Skipped } from './scan';
+import { isRacy, StatCache } from './stat-cache';
 import { unifiedDiff } from './text-diff';
 import { TreeCache, type Entry } from './tree-cache';
 import { ChangeWatch } from './watch';
@@ -95,7 +95,14 @@ export class CheckpointStore {
    * What hashAhead() took in since the head: its changes (by path) and the directories it
    * edited in the tree cache. The next checkpoint commits them with its own.
    */
-  private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath>; recheck: Set<RelPath>; recheckFiles: Set<RelPath> } | null = null;
+  private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath>; recheckFiles: Set<RelPath> } | null = null;
+  /**
+   * Directories read whole (new ones, mostly), with their stamp from that read. Each checkpoint
+   * looks at them again until their stamp stands still: parcel may send no event at all for
+   * files made in a new directory during a burst (it did here, for 50,000 of them), and a
+   * checkpoint in the middle of the burst would otherwise have been the last to look.
+   */
+  private readonly readDirs = new Map<RelPath, DirStamp>();
   private queue: Promise<unknown> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout | null = null;
@@ -160,7 +167,7 @@ export class CheckpointStore {
       // A flush signalled after the request arrived (the previous command's capture, run late
       // for this) already brought every event from before it: no second flush.
       const flushed = opts.asked !== undefined && !!this.watch?.flushedSince(opts.asked);
-      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan && !this.ahead) {
+      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan && !this.ahead && this.readDirs.size === 0) {
         await new Promise((r) => setImmediate(r)); // let events already readable be delivered first
         if (this.watch.settled || (flushed && this.watch.pending === 0 && !this.watch.lost)) return this.unchanged(reason, performance.now());
       }
@@ -203,13 +210,11 @@ export class CheckpointStore {
         this.objects.endBatch(); // the blobs are on disk: nothing below can lose them
         if (scanner.stopped) this.watch.requeue(drained); // the checkpoint asking walks them
         // Even when nothing changed: these paths left the watcher's set, the checkpoint must look.
-        const ahead = (this.ahead ??= { changes: new Map(), touched: new Set(), recheck: new Set(), recheckFiles: new Set() });
+        const ahead = (this.ahead ??= { changes: new Map(), touched: new Set(), recheckFiles: new Set() });
         mergeChanges(ahead.changes, changes);
         for (const d of touched) ahead.touched.add(d);
-        for (const p of drained) {
-          if (scanner.dirs.has(p)) ahead.recheck.add(p);
-          else ahead.recheckFiles.add(parentOf(p));
-        }
+        for (const p of drained) if (!scanner.dirs.has(p)) ahead.recheckFiles.add(parentOf(p));
+        this.noteReadDirs(scanner);
         return changes.length;
       } catch (e) {
         this.dropEdits();
@@ -217,6 +222,45 @@ export class CheckpointStore {
         throw e;
       }
     });
+  }
+
+  /** Remembers the directories a scan read whole (the root is the full rescan's, not tracked). */
+  private noteReadDirs(scanner: Scanner): void {
+    for (const [d, stamp] of scanner.dirs) if (d !== '') this.readDirs.set(d, stamp);
+  }
+
+  /**
+   * The directories read before (see readDirs): one whose stamp stood still since (and was not
+   * too fresh to trust) is done with; in one that moved, names the tree does not hold, and
+   * names it holds that are gone, join the change set. A readdir, not an lstat per file.
+   */
+  private async lookAgainAtReadDirs(dirty: Set<RelPath>): Promise<void> {
+    for (const [d, stamp] of [...this.readDirs]) {
+      if (dirty.has(d) || ancestors(d).some((a) => dirty.has(a))) continue; // read whole below
+      const abs = fsPath(this.opts.workTree, d);
+      const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) {
+        this.readDirs.delete(d);
+        dirty.add(d); // gone (or no longer a directory): its old files become deletions
+        continue;
+      }
+      if (!stamp.racy && st.mtimeMs === stamp.mtimeMs && st.ctimeMs === stamp.ctimeMs) {
+        this.readDirs.delete(d);
+        continue;
+      }
+      let names: string[];
+      try {
+        names = fs.readdirSync(abs, { encoding: 'latin1' });
+      } catch {
+        dirty.add(d);
+        continue;
+      }
+      this.readDirs.set(d, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, racy: isRacy(st) });
+      const node = await this.tree.dir(d);
+      const present = new Set(names);
+      for (const name of names) if (!node?.has(name)) dirty.add(join(d, name));
+      for (const name of node?.keys() ?? []) if (!present.has(name)) dirty.add(join(d, name));
+    }
   }
 
   private scanContext(): ScanContext {
@@ -250,7 +294,7 @@ export class CheckpointStore {
       dirty = this.watch.drain();
       shallow = this.watch.drainShallow();
     }
-    if (dirty.size === 0 && shallow.size === 0 && this.head && !this.ahead) return this.unchanged(reason, t0);
+    if (dirty.size === 0 && shallow.size === 0 && this.head && !this.ahead && this.readDirs.size === 0) return this.unchanged(reason, t0);
     this.objects.beginBatch();
     try {
       return await this.commitChanges(reason, dirty, shallow, t0);
@@ -264,11 +308,10 @@ export class CheckpointStore {
 
   private async commitChanges(reason: string, dirty: Set<RelPath>, shallow: Set<RelPath>, t0: number): Promise<Checkpoint> {
     const ahead = this.ahead;
-    if (ahead) {
-      for (const d of ahead.recheck) dirty.add(d);
-      for (const d of ahead.recheckFiles) shallow.add(d);
-    }
+    if (ahead) for (const d of ahead.recheckFiles) shallow.add(d);
+    await this.lookAgainAtReadDirs(dirty);
     const scanned = await this.scanChanges(dirty, shallow);
+    this.noteReadDirs(scanned.scanner);
     const touched = scanned.touched;
     let changes = scanned.changes;
     if (ahead) {

@@ -95,7 +95,9 @@ async function fiftyThousandFiles(k: KilndProcess): Promise<void> {
   // One changes receipt for the command, unless it outlived the watcher's hold-back (30 s, on a
   // loaded machine) and the watcher recorded part of it first: either way a handful.
   const changes = added.filter((e) => tag(e, 't') === 'changes');
-  expect(changes.reduce((n, e) => n + (body(e).total as number), 0)).toBe(50_000);
+  // A file caught empty by a capture during the command and written after is in two of them.
+  // A file in none would be missing after undo and redo below.
+  expect(changes.reduce((n, e) => n + (body(e).total as number), 0)).toBeGreaterThanOrEqual(50_000);
   const biggest = changes.reduce((a, b) => ((body(a).total as number) >= (body(b).total as number) ? a : b));
   expect(tag(biggest, 'x')).toMatch(/^[0-9a-f]{64}$/); // the full list is in a blob
   expect((body(biggest).files as unknown[]).length).toBeLessThan(body(biggest).total as number);

@@ -332,6 +332,31 @@ describe('CheckpointStore', () => {
     expect(cp).toMatchObject({ unchanged: false, parent: first.commit, changes: [{ path: 'one.txt', change: 'added' }] });
   });
 
+  it('finds the files made in a directory it read before even when the watcher reported none of them (parcel, in a burst)', async () => {
+    dirs = tempDirs();
+    const s = await open();
+    await s.takeCheckpoint('start');
+    write(dirs.work, 'burst/early.txt', 'made with the folder\n');
+    await new Promise((r) => setTimeout(r, 150)); // the folder's times are old enough to trust
+    const mid = await s.takeCheckpoint('in the middle of the burst'); // reads burst/ whole
+    expect(mid.changes.map((c) => c.path)).toEqual(['burst/early.txt']);
+    for (let f = 0; f < 100; f++) write(dirs.work, `burst/f${f}.txt`, `${f}\n`);
+    fs.rmSync(path.join(dirs.work, 'burst/early.txt'));
+    await s.flush();
+    // What parcel does in a burst: none of those events reach us.
+    const watch = (s as unknown as { watch: { drain(): Set<string>; drainShallow(): Set<string> } }).watch;
+    watch.drain();
+    watch.drainShallow();
+    const after = await s.takeCheckpoint('after the burst');
+    expect(after.changes.filter((c) => c.change === 'added')).toHaveLength(100);
+    expect(after.changes.filter((c) => c.change === 'deleted').map((c) => c.path)).toEqual(['burst/early.txt']);
+    expect(commitTree(dirs.gitDir, after.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    // The folder has stood still since: looked at once more, then no longer.
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await s.takeCheckpoint('quiet')).unchanged).toBe(true);
+    expect((s as unknown as { readDirs: Map<string, unknown> }).readDirs.size).toBe(0);
+  });
+
   it('hashing ahead gives way to a checkpoint asked for while it runs, and the checkpoint still holds every file', async () => {
     dirs = tempDirs();
     const s = await open();

@@ -89,17 +89,20 @@ if [[ $- == *i* ]]; then
   # there: then the command bash is about to run is the best text we have; a repeated line
   # (ignoredups) is that previous entry again, and contains it.
   __kiln_line_text() {
-    local h n=
-    h=$(HISTTIMEFORMAT='' builtin history 1)
-    [[ $h =~ ^\ *([0-9]+)\*?\ +(.*)$ ]] && n=${BASH_REMATCH[1]} && h=${BASH_REMATCH[2]}
-    if [ -n "$n" ] && [ "$n" != "${__kiln_hist:-}" ]; then
-      __kiln_text=$h
-    elif [ -n "$n" ] && [[ $h == *"$BASH_COMMAND"* ]]; then
-      __kiln_text=$h
+    __kiln_history_last
+    if [ -n "$__kiln_hn" ] && { [ "$__kiln_hn" != "${__kiln_hist:-}" ] || [[ $__kiln_ht == *"$BASH_COMMAND"* ]]; }; then
+      __kiln_text=$__kiln_ht
     else
       __kiln_text=$BASH_COMMAND
     fi
-    __kiln_hist=$n
+    __kiln_hist=$__kiln_hn
+  }
+  # The newest history entry: its number (__kiln_hn, empty when there is none) and its text (__kiln_ht).
+  __kiln_history_last() {
+    local h
+    h=$(HISTTIMEFORMAT='' builtin history 1)
+    __kiln_hn= __kiln_ht=
+    [[ $h =~ ^\ *([0-9]+)\*?\ +(.*)$ ]] && __kiln_hn=${BASH_REMATCH[1]} && __kiln_ht=${BASH_REMATCH[2]}
   }
   __kiln_number='\#'   # the prompt's command number: it moves only when a line is run
   __kiln_preexec() {
@@ -128,8 +131,8 @@ if [[ $- == *i* ]]; then
     __kiln_prompt_number=${__kiln_number@P}
     # Once, at the first prompt (history is read from HISTFILE after this file): where it stands.
     if [ -z "${__kiln_hist+set}" ]; then
-      __kiln_hist=$(HISTTIMEFORMAT='' builtin history 1)
-      [[ $__kiln_hist =~ ^\ *([0-9]+) ]] && __kiln_hist=${BASH_REMATCH[1]} || __kiln_hist=
+      __kiln_history_last
+      __kiln_hist=$__kiln_hn
     fi
   }
   PROMPT_COMMAND="__kiln_precmd; ${PROMPT_COMMAND:+${PROMPT_COMMAND}; }__kiln_arm"

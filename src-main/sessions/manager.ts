@@ -245,10 +245,11 @@ export class SessionManager {
   }
 
   /**
-   * Once per container: its entrypoint has matched the agent to the folder's owner. A session
-   * shows as running as soon as its containers do, and the window opens its first terminal
-   * then, while `create` may still be waiting for this: an exec as `agent` before the match ran
-   * as uid 1001 in a HOME that was no longer its own (OpenCode: EACCES on ~/.local).
+   * Once per container start: its entrypoint has matched the agent to the folder's owner. A
+   * session shows as running as soon as its containers do, and the window opens its first
+   * terminal then, while `create` may still be waiting for this: an exec as `agent` before the
+   * match ran as uid 1001 in a HOME that was no longer its own (OpenCode: EACCES on ~/.local).
+   * Only a container that matches the owner writes the mark (an older session's never does).
    */
   private workspaceReady(container: Dockerode.Container): Promise<void> {
     let ready = this.readyContainers.get(container.id);
@@ -353,10 +354,8 @@ export class SessionManager {
     if (!existing?.running) {
       const container = this.docker.getContainer(id);
       await container.start().catch(ignoreNotModified);
-      // Only a container that matches the agent to the folder's owner has to be waited for (an
-      // older session's container, made before that, never writes the mark).
-      const env = existing ? ((await container.inspect()).Config.Env ?? []) : (spec.Env ?? []);
-      if (env.includes(MATCH_OWNER_ENV)) await waitForWorkspaceReady(this.docker, container);
+      this.readyContainers.delete(container.id); // a new start writes its mark anew
+      await this.workspaceReady(container);
     }
     // A new container has an empty HOME: the recipe's roles go where each agent reads them.
     if (!existing && record.recipe && record.endpoint) await (await import('../recipes/session-recipe')).placeSessionRecipe(this.docker.getContainer(id), { kilnHome: this.paths.home, hash: record.recipe, sessionEndpoint: record.endpoint });

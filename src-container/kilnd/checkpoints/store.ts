@@ -8,8 +8,9 @@ import { MODE_TREE, ObjectStore } from './objects';
 import { ancestors, display, fromText, fsPath, join, parentOf, type RelPath } from './paths';
 import { applyChanges, diffTrees } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
-import { Scanner, type DirStamp, type ScanContext, type Skipped } from './scan';
-import { isRacy, StatCache } from './stat-cache';
+import { ReadDirs } from './read-dirs';
+import { Scanner, type ScanContext, type Skipped } from './scan';
+import { StatCache } from './stat-cache';
 import { unifiedDiff } from './text-diff';
 import { TreeCache, type Entry } from './tree-cache';
 import { ChangeWatch } from './watch';
@@ -96,13 +97,8 @@ export class CheckpointStore {
    * edited in the tree cache. The next checkpoint commits them with its own.
    */
   private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath>; recheckFiles: Set<RelPath> } | null = null;
-  /**
-   * Directories read whole (new ones, mostly), with their stamp from that read. Each checkpoint
-   * looks at them again until their stamp stands still: parcel may send no event at all for
-   * files made in a new directory during a burst (it did here, for 50,000 of them), and a
-   * checkpoint in the middle of the burst would otherwise have been the last to look.
-   */
-  private readonly readDirs = new Map<RelPath, DirStamp>();
+  /** Directories read whole, looked at again until they stand still (read-dirs.ts). */
+  private readonly readDirs: ReadDirs;
   private queue: Promise<unknown> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout | null = null;
@@ -116,6 +112,7 @@ export class CheckpointStore {
     this.objects = new ObjectStore(opts.gitDir);
     this.exclusions = new Exclusions(opts.workTree, opts.exclude);
     this.tree = new TreeCache(this.objects, null);
+    this.readDirs = new ReadDirs(opts.workTree);
     this.maxFileBytes = opts.maxFileBytes ?? 50 * 1024 * 1024;
   }
 
@@ -182,9 +179,8 @@ export class CheckpointStore {
    * commit or a flush. The checkpoint after the action then has mostly stat checks left, so the
    * next command is not kept waiting for all of it. This only makes that checkpoint shorter,
    * never decides what it holds: a full or shallow rescan the watcher asked for is left to it,
-   * and it looks again at every directory taken in here (walked again whole if it was new, its
-   * own files if one changed): the watcher drops events in a burst (watch.ts), and a directory
-   * walked at the end is what catches a file whose event went missing.
+   * and it looks again at every directory taken in here (read-dirs.ts for the ones read whole,
+   * the files of those it took files from): the watcher drops events in a burst (watch.ts).
    */
   hashAhead(): Promise<number> {
     return this.serial(false, async () => {
@@ -204,8 +200,7 @@ export class CheckpointStore {
           if (o && o.oid === n.oid && o.mode === n.mode) continue;
           const wasFile = o !== null && o.mode !== MODE_TREE;
           if (o && !wasFile) for (const [q, e] of await this.tree.filesUnder(p)) changes.push({ path: display(q), change: 'deleted', oldOid: e.oid, mode: e.mode });
-          for (const d of await this.tree.put(p, n, touched)) changes.push({ path: display(d), change: 'deleted' });
-          changes.push({ path: display(p), change: wasFile ? 'modified' : 'added', oldOid: wasFile ? o.oid : undefined, newOid: n.oid, mode: n.mode, ...scanner.info.get(p) });
+          await this.putChanged(p, n, wasFile ? o : undefined, scanner, touched, changes);
         }
         this.objects.endBatch(); // the blobs are on disk: nothing below can lose them
         if (scanner.stopped) this.watch.requeue(drained); // the checkpoint asking walks them
@@ -214,7 +209,7 @@ export class CheckpointStore {
         mergeChanges(ahead.changes, changes);
         for (const d of touched) ahead.touched.add(d);
         for (const p of drained) if (!scanner.dirs.has(p)) ahead.recheckFiles.add(parentOf(p));
-        this.noteReadDirs(scanner);
+        this.readDirs.note(scanner);
         return changes.length;
       } catch (e) {
         this.dropEdits();
@@ -222,45 +217,6 @@ export class CheckpointStore {
         throw e;
       }
     });
-  }
-
-  /** Remembers the directories a scan read whole (the root is the full rescan's, not tracked). */
-  private noteReadDirs(scanner: Scanner): void {
-    for (const [d, stamp] of scanner.dirs) if (d !== '') this.readDirs.set(d, stamp);
-  }
-
-  /**
-   * The directories read before (see readDirs): one whose stamp stood still since (and was not
-   * too fresh to trust) is done with; in one that moved, names the tree does not hold, and
-   * names it holds that are gone, join the change set. A readdir, not an lstat per file.
-   */
-  private async lookAgainAtReadDirs(dirty: Set<RelPath>): Promise<void> {
-    for (const [d, stamp] of [...this.readDirs]) {
-      if (dirty.has(d) || ancestors(d).some((a) => dirty.has(a))) continue; // read whole below
-      const abs = fsPath(this.opts.workTree, d);
-      const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-      if (!st?.isDirectory()) {
-        this.readDirs.delete(d);
-        dirty.add(d); // gone (or no longer a directory): its old files become deletions
-        continue;
-      }
-      if (!stamp.racy && st.mtimeMs === stamp.mtimeMs && st.ctimeMs === stamp.ctimeMs) {
-        this.readDirs.delete(d);
-        continue;
-      }
-      let names: string[];
-      try {
-        names = fs.readdirSync(abs, { encoding: 'latin1' });
-      } catch {
-        dirty.add(d);
-        continue;
-      }
-      this.readDirs.set(d, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, racy: isRacy(st) });
-      const node = await this.tree.dir(d);
-      const present = new Set(names);
-      for (const name of names) if (!node?.has(name)) dirty.add(join(d, name));
-      for (const name of node?.keys() ?? []) if (!present.has(name)) dirty.add(join(d, name));
-    }
   }
 
   private scanContext(): ScanContext {
@@ -309,9 +265,9 @@ export class CheckpointStore {
   private async commitChanges(reason: string, dirty: Set<RelPath>, shallow: Set<RelPath>, t0: number): Promise<Checkpoint> {
     const ahead = this.ahead;
     if (ahead) for (const d of ahead.recheckFiles) shallow.add(d);
-    await this.lookAgainAtReadDirs(dirty);
+    await this.readDirs.lookAgain(dirty, this.tree);
     const scanned = await this.scanChanges(dirty, shallow);
-    this.noteReadDirs(scanned.scanner);
+    this.readDirs.note(scanned.scanner);
     const touched = scanned.touched;
     let changes = scanned.changes;
     if (ahead) {
@@ -358,10 +314,15 @@ export class CheckpointStore {
     for (const [p, n] of scanner.found) {
       const o = old.get(p);
       if (o && o.oid === n.oid && o.mode === n.mode) continue;
-      for (const d of await this.tree.put(p, n, touched)) changes.push({ path: display(d), change: 'deleted' });
-      changes.push({ path: display(p), change: o ? 'modified' : 'added', oldOid: o?.oid, newOid: n.oid, mode: n.mode, ...scanner.info.get(p) });
+      await this.putChanged(p, n, o, scanner, touched, changes);
     }
     return { changes, touched, scanner };
+  }
+
+  /** Puts file `p` into the tree cache and lists it as changed from `was` (and any file it displaced as deleted). */
+  private async putChanged(p: RelPath, n: Entry, was: Entry | undefined, scanner: Scanner, touched: Set<RelPath>, changes: CheckpointChange[]): Promise<void> {
+    for (const d of await this.tree.put(p, n, touched)) changes.push({ path: display(d), change: 'deleted' });
+    changes.push({ path: display(p), change: was ? 'modified' : 'added', oldOid: was?.oid, newOid: n.oid, mode: n.mode, ...scanner.info.get(p) });
   }
 
   private unchanged(reason: string, t0: number): Checkpoint {

@@ -28,7 +28,7 @@ const ESM_NODE_BANNER = [
 const ES_FIRST = ['module', 'main'];
 
 /** The recorder's native modules: built for the image's Node in its kilnd-deps stage. */
-const KILND_NATIVE = ['better-sqlite3', '@parcel/watcher', 'node-pty', '*.node'];
+const KILND_NATIVE = ['better-sqlite3', 'node-pty', '*.node'];
 
 export async function buildKilnd() {
   await build({

@@ -35,8 +35,8 @@ type CheckpointReason = CheckpointInput['reason'];
 const MAX_DIFF_MISSES = 8;
 /**
  * How long the capture after a command waits for the next command to start. A script's
- * commands come back to back (a few ms apart): the two then share one watcher flush, which
- * costs up to 50 ms each (parcel batches events that close together), instead of one each.
+ * commands come back to back (a few ms apart): the two then share one watcher flush and one
+ * checkpoint instead of one each.
  */
 const END_GRACE_MS = 25;
 /**

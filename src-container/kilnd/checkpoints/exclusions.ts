@@ -29,7 +29,8 @@ export const BUILD_OUTPUT_DIRS: Record<string, string[]> = {
 const MANIFESTS = new Set(Object.values(BUILD_OUTPUT_DIRS).flat());
 
 /** Watcher-level ignore globs (relative to the work tree): keeps inotify off the heaviest trees. */
-export const WATCHER_IGNORE = ['.git', '**/.git', 'node_modules', '**/node_modules', '**/__pycache__'];
+/** Directories the watcher never watches, at any depth: never in a checkpoint, and busy. */
+export const WATCHER_IGNORED_NAMES: ReadonlySet<string> = new Set(['.git', 'node_modules', '__pycache__']);
 
 export class Exclusions {
   private readonly matchers = new Map<RelPath, Ignore | null>();

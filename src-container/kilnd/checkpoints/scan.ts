@@ -6,12 +6,9 @@ import type { Stats } from 'node:fs';
 import type { Exclusions } from './exclusions';
 import { MODE_EXEC, MODE_FILE, MODE_LINK, type ObjectStore } from './objects';
 import { display, fsPath, join, type RelPath } from './paths';
-import { isRacy, type StatCache } from './stat-cache';
+import type { StatCache } from './stat-cache';
 import { isBinary } from './text-diff';
 import type { Entry } from './tree-cache';
-
-/** A directory's times when it was read: while they stand still, no name was added or removed. */
-export interface DirStamp { mtimeMs: number; ctimeMs: number; racy: boolean }
 
 export interface Skipped { path: string; reason: 'too-large' | 'special-file' | 'unreadable'; size?: number }
 
@@ -33,8 +30,6 @@ export class Scanner {
   readonly skippedByPath = new Map<RelPath, Skipped>();
   /** Size and binary-ness of the files hashed in this scan (stat-cache hits are not read). */
   readonly info = new Map<RelPath, { binary: boolean; size: number }>();
-  /** Directories walked (whole) by collect, with their stamp from before the walk. */
-  readonly dirs = new Map<RelPath, DirStamp>();
   private readonly walked = new Set<RelPath>();
   private work = 0;
   /** Set when shouldStop said so: directories may be walked in part (found holds whole files only). */
@@ -62,7 +57,6 @@ export class Scanner {
     }
     if (st.isDirectory()) {
       if (this.ctx.exclusions.isExcluded(rel, true)) return;
-      this.dirs.set(rel, { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, racy: isRacy(st) });
       let names: string[];
       try {
         names = fs.readdirSync(abs, { encoding: 'latin1' });
@@ -84,30 +78,6 @@ export class Scanner {
       this.file(rel, st, st.mode & 0o111 ? MODE_EXEC : MODE_FILE, () => fs.readFileSync(abs));
     } else {
       this.skip(rel, { path: display(rel), reason: 'special-file' });
-    }
-  }
-
-  /** The files directly in directory `rel` (not its subdirectories): a shallow rescan. */
-  async collectFiles(rel: RelPath): Promise<void> {
-    const abs = fsPath(this.ctx.workTree, rel);
-    let st: Stats;
-    try {
-      st = fs.lstatSync(abs);
-    } catch {
-      return; // gone: its old files become deletions
-    }
-    if (!st.isDirectory() || (rel !== '' && this.ctx.exclusions.isExcluded(rel, true))) return;
-    let names: string[];
-    try {
-      names = fs.readdirSync(abs, { encoding: 'latin1' });
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const child = join(rel, name);
-      if (this.walked.has(child)) continue; // in the change set too: collected already
-      const cst = fs.lstatSync(fsPath(this.ctx.workTree, child), { throwIfNoEntry: false });
-      if (cst && !cst.isDirectory()) await this.collect(child);
     }
   }
 

@@ -19,7 +19,7 @@ function racyWindowMs(st: { mtimeMs: number; ctimeMs: number }): number {
 }
 
 /** True while a file (or directory) changed at `st` is too recent to trust its stat (see top). */
-export function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
+function isRacy(st: { mtimeMs: number; ctimeMs: number }, at = Date.now()): boolean {
   return at - Math.max(st.mtimeMs, st.ctimeMs) < racyWindowMs(st);
 }
 const VERSION = 1;

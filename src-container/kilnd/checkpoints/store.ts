@@ -3,12 +3,11 @@
 // and their directories; restoreCheckpoint is undo. See README.md for the design.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Exclusions, WATCHER_IGNORE } from './exclusions';
+import { Exclusions, WATCHER_IGNORED_NAMES } from './exclusions';
 import { MODE_TREE, ObjectStore } from './objects';
-import { ancestors, display, fromText, fsPath, join, parentOf, type RelPath } from './paths';
+import { display, fromText, fsPath, type RelPath } from './paths';
 import { applyChanges, diffTrees } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
-import { ReadDirs } from './read-dirs';
 import { Scanner, type ScanContext, type Skipped } from './scan';
 import { StatCache } from './stat-cache';
 import { unifiedDiff } from './text-diff';
@@ -19,6 +18,8 @@ export type { Skipped } from './scan';
 
 export const REF = 'refs/heads/checkpoints'; // under refs/heads so plain git (log, fsck) accepts HEAD
 const STAT_CACHE_FILE = 'kiln-stat-cache.json';
+/** Touched by the watcher's flush (watch.ts): in the state, never in the workspace. */
+const WATCH_FLAG_FILE = 'kiln-watch-flag';
 const SAVE_DELAY_MS = 500;
 
 export interface CheckpointStoreOptions {
@@ -96,9 +97,7 @@ export class CheckpointStore {
    * What hashAhead() took in since the head: its changes (by path) and the directories it
    * edited in the tree cache. The next checkpoint commits them with its own.
    */
-  private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath>; recheckFiles: Set<RelPath> } | null = null;
-  /** Directories read whole, looked at again until they stand still (read-dirs.ts). */
-  private readonly readDirs: ReadDirs;
+  private ahead: { changes: Map<string, CheckpointChange>; touched: Set<RelPath> } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   private gcTimer: NodeJS.Timeout | null = null;
@@ -112,7 +111,6 @@ export class CheckpointStore {
     this.objects = new ObjectStore(opts.gitDir);
     this.exclusions = new Exclusions(opts.workTree, opts.exclude);
     this.tree = new TreeCache(this.objects, null);
-    this.readDirs = new ReadDirs(opts.workTree);
     this.maxFileBytes = opts.maxFileBytes ?? 50 * 1024 * 1024;
   }
 
@@ -136,8 +134,8 @@ export class CheckpointStore {
     if (commit) this.head = { commit, tree: (await this.objects.readCommit(commit)).tree };
     this.tree.reset(this.head?.tree ?? null);
     if (this.opts.watch !== false) {
-      this.watch = new ChangeWatch(workTree, WATCHER_IGNORE, () => this.opts.onChange?.());
-      await this.watch.start(); // before the rescan: what changes during it is not lost
+      this.watch = new ChangeWatch(workTree, WATCHER_IGNORED_NAMES, path.join(gitDir, WATCH_FLAG_FILE), () => this.opts.onChange?.());
+      this.watch.start(); // before the rescan: what changes during it is not lost
     }
     await this.takeCheckpoint('start', { flush: false });
     this.saveStats(); // compact: snapshot + empty journal
@@ -152,11 +150,10 @@ export class CheckpointStore {
 
   /**
    * Commits what changed since the last checkpoint. `flush: false` skips waiting for the
-   * watcher's in-flight events (~50 ms): use it only when the caller knows they were delivered.
-   * `flush: 'when-dirty'` is the pre-action no-op: when the watcher has nothing pending and has
-   * been quiet long enough that parcel would have delivered any earlier event already (see
-   * ChangeWatch.settled), the last checkpoint comes back at once, without the flush; otherwise
-   * it flushes and commits as usual. `asked` (performance.now() when the request arrived) lets
+   * watcher's events still unread: use it only when the caller knows they were read.
+   * `flush: 'when-dirty'` is the pre-action no-op: when the watcher has nothing pending once
+   * the loop has read what the kernel holds (ChangeWatch.settled), the last checkpoint comes
+   * back at once, without the flush; otherwise it flushes and commits as usual. `asked` (performance.now() when the request arrived) lets
    * a flush that came back since stand in for its own.
    */
   takeCheckpoint(reason: string, opts: { flush?: boolean | 'when-dirty'; asked?: number } = {}): Promise<Checkpoint> {
@@ -164,9 +161,9 @@ export class CheckpointStore {
       // A flush signalled after the request arrived (the previous command's capture, run late
       // for this) already brought every event from before it: no second flush.
       const flushed = opts.asked !== undefined && !!this.watch?.flushedSince(opts.asked);
-      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan && !this.ahead && this.readDirs.size === 0) {
+      if (opts.flush === 'when-dirty' && this.head && this.watch && !this.needRescan && !this.ahead) {
         await new Promise((r) => setImmediate(r)); // let events already readable be delivered first
-        if (this.watch.settled || (flushed && this.watch.pending === 0 && !this.watch.lost)) return this.unchanged(reason, performance.now());
+        if (this.watch.settled) return this.unchanged(reason, performance.now());
       }
       if (opts.flush !== false && !flushed) await this.flush();
       return this.checkpointNow(reason);
@@ -175,42 +172,28 @@ export class CheckpointStore {
 
   /**
    * While a long action runs (a command unpacking 50,000 files), takes in what the watcher has
-   * queued so far: hashes the files into the object store and edits the tree cache, without a
-   * commit or a flush. The checkpoint after the action then has mostly stat checks left, so the
-   * next command is not kept waiting for all of it. This only makes that checkpoint shorter,
-   * never decides what it holds: a full or shallow rescan the watcher asked for is left to it,
-   * and it looks again at every directory taken in here (read-dirs.ts for the ones read whole,
-   * the files of those it took files from): the watcher drops events in a burst (watch.ts).
+   * reported so far: hashes the files into the object store and edits the tree cache, without
+   * a commit or a flush. The checkpoint after the action then has only the rest to scan, so the
+   * next command is not kept waiting for all of it. A round gives way as soon as a checkpoint or
+   * an undo is asked for: its paths go back to the watcher's set, for the checkpoint to scan.
    */
   hashAhead(): Promise<number> {
     return this.serial(false, async () => {
-      if (!this.watch || this.needRescan || !this.head) return 0;
+      if (!this.watch || this.needRescan || this.watch.lost || !this.head) return 0;
       const drained = this.watch.drain();
       if (drained.size === 0) return 0;
-      // Only additions and changes, and it stops as soon as a checkpoint is asked for: the
-      // checkpoint looks again at every directory here anyway (deletions included).
-      const scanner = new Scanner({ ...this.scanContext(), shouldStop: () => this.asked > 0 });
       this.objects.beginBatch();
       try {
-        for (const p of [...drained].sort()) await scanner.collect(p);
-        const changes: CheckpointChange[] = [];
-        const touched = new Set<RelPath>();
-        for (const [p, n] of scanner.found) {
-          const o = await this.tree.lookup(p);
-          if (o && o.oid === n.oid && o.mode === n.mode) continue;
-          const wasFile = o !== null && o.mode !== MODE_TREE;
-          if (o && !wasFile) for (const [q, e] of await this.tree.filesUnder(p)) changes.push({ path: display(q), change: 'deleted', oldOid: e.oid, mode: e.mode });
-          await this.putChanged(p, n, wasFile ? o : undefined, scanner, touched, changes);
-        }
+        const scanned = await this.scanChanges(new Set(drained), () => this.asked > 0);
         this.objects.endBatch(); // the blobs are on disk: nothing below can lose them
-        if (scanner.stopped) this.watch.requeue(drained); // the checkpoint asking walks them
-        // Even when nothing changed: these paths left the watcher's set, the checkpoint must look.
-        const ahead = (this.ahead ??= { changes: new Map(), touched: new Set(), recheckFiles: new Set() });
-        mergeChanges(ahead.changes, changes);
-        for (const d of touched) ahead.touched.add(d);
-        for (const p of drained) if (!scanner.dirs.has(p)) ahead.recheckFiles.add(parentOf(p));
-        this.readDirs.note(scanner);
-        return changes.length;
+        if (!scanned) {
+          this.watch.requeue(drained);
+          return 0;
+        }
+        const ahead = (this.ahead ??= { changes: new Map(), touched: new Set() });
+        mergeChanges(ahead.changes, scanned.changes);
+        for (const d of scanned.touched) ahead.touched.add(d);
+        return scanned.changes.length;
       } catch (e) {
         this.dropEdits();
         this.watch.requeue(drained);
@@ -236,38 +219,31 @@ export class CheckpointStore {
   private async checkpointNow(reason: string): Promise<Checkpoint> {
     const t0 = performance.now();
     let dirty: Set<RelPath>;
-    let shallow = new Set<RelPath>();
     if (this.needRescan || !this.watch || this.watch.lost) {
       this.needRescan = false;
       if (this.watch) {
         this.watch.lost = false;
         this.watch.drain();
-        this.watch.drainShallow();
       }
       this.exclusions.reset();
       dirty = new Set(['']);
     } else {
       dirty = this.watch.drain();
-      shallow = this.watch.drainShallow();
     }
-    if (dirty.size === 0 && shallow.size === 0 && this.head && !this.ahead && this.readDirs.size === 0) return this.unchanged(reason, t0);
+    if (dirty.size === 0 && this.head && !this.ahead) return this.unchanged(reason, t0);
     this.objects.beginBatch();
     try {
-      return await this.commitChanges(reason, dirty, shallow, t0);
+      return await this.commitChanges(reason, dirty, t0);
     } catch (e) {
       this.dropEdits();
       this.watch?.requeue(dirty);
-      this.needRescan ||= shallow.size > 0;
       throw e;
     }
   }
 
-  private async commitChanges(reason: string, dirty: Set<RelPath>, shallow: Set<RelPath>, t0: number): Promise<Checkpoint> {
+  private async commitChanges(reason: string, dirty: Set<RelPath>, t0: number): Promise<Checkpoint> {
     const ahead = this.ahead;
-    if (ahead) for (const d of ahead.recheckFiles) shallow.add(d);
-    await this.readDirs.lookAgain(dirty, this.tree);
-    const scanned = await this.scanChanges(dirty, shallow);
-    this.readDirs.note(scanned.scanner);
+    const scanned = (await this.scanChanges(dirty))!;
     const touched = scanned.touched;
     let changes = scanned.changes;
     if (ahead) {
@@ -287,21 +263,19 @@ export class CheckpointStore {
     return { commit, parent, reason, files: changes.length, changes, unchanged: false, skipped: [...this.skipped.values()], ms: performance.now() - t0 };
   }
 
-  /** Scans the changed paths into the tree cache: what changed, and the directories edited. */
-  private async scanChanges(dirty: Set<RelPath>, shallow: Set<RelPath>): Promise<{ changes: CheckpointChange[]; touched: Set<RelPath>; scanner: Scanner }> {
+  /**
+   * Scans the changed paths into the tree cache: what changed, and the directories edited.
+   * With `shouldStop`, the scan may give way part-way (null), and the tree cache is left as it was.
+   */
+  private async scanChanges(dirty: Set<RelPath>, shouldStop?: () => boolean): Promise<{ changes: CheckpointChange[]; touched: Set<RelPath> } | null> {
     for (const p of [...dirty]) for (const q of this.exclusions.ruleFileChanged(p)) dirty.add(q);
-    const scanner = new Scanner(this.scanContext());
+    const scanner = new Scanner({ ...this.scanContext(), shouldStop });
     const old = new Map<RelPath, Entry>();
     for (const p of [...dirty].sort()) {
       await this.tree.filesUnder(p, old);
       await scanner.collect(p);
     }
-    // Directories whose events may have been dropped: their own files, by stat (see watch.ts).
-    for (const d of shallow) {
-      if (dirty.has(d) || ancestors(d).some((a) => dirty.has(a))) continue; // walked whole above
-      for (const [name, e] of (await this.tree.dir(d)) ?? []) if (e.mode !== MODE_TREE) old.set(join(d, name), e);
-      await scanner.collectFiles(d);
-    }
+    if (scanner.stopped) return null;
     this.updateSkipped(dirty, scanner.skippedByPath);
     const changes: CheckpointChange[] = [];
     const touched = new Set<RelPath>();
@@ -316,7 +290,7 @@ export class CheckpointStore {
       if (o && o.oid === n.oid && o.mode === n.mode) continue;
       await this.putChanged(p, n, o, scanner, touched, changes);
     }
-    return { changes, touched, scanner };
+    return { changes, touched };
   }
 
   /** Puts file `p` into the tree cache and lists it as changed from `was` (and any file it displaced as deleted). */
@@ -363,11 +337,10 @@ export class CheckpointStore {
       const target = await this.objects.readCommit(commit).catch(() => null);
       if (!target) throw new CheckpointError('unknown-checkpoint', `There is no checkpoint ${commit}.`, 'Pick a checkpoint from the timeline.');
       await this.flush();
-      // Undo must see the present exactly, and the watcher is only a hint: @parcel/watcher drops
-      // the kernel's queue-overflow event and can lose events delivered while it hands a batch
-      // over (Watcher::triggerCallbacks copies, then clears, the event list in two steps). So
-      // the checkpoint of the present is a full stat rescan: lstat of every file, hashing only
-      // those whose stat changed (O(files) stats, ~0.3 s per 50,000 files).
+      // Undo must see the present exactly, and the watcher is only a hint (an overflowing
+      // kernel queue drops events, watch.ts). So the checkpoint of the present is a full stat
+      // rescan: lstat of every file, hashing only those whose stat changed (O(files) stats,
+      // ~0.3 s per 50,000 files).
       this.needRescan = true;
       const before = await this.checkpointNow('undo');
       const diff = await diffTrees(this.objects, this.head!.tree, target.tree);

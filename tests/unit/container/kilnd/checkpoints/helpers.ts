@@ -41,13 +41,28 @@ export function fingerprint(dir: string, rel = ''): Map<string, string> {
 
 /** The tree real git computes for `work` with a fresh index: `git add -A && git write-tree`. */
 export function gitWriteTree(root: string, work: string, excludes: string[]): string {
+  return gitAddAll(root, work, excludes).tree;
+}
+
+/** `git ls-tree -r` of a tree: one line per file, so a mismatch shows which paths differ. */
+export function treeListing(gitDir: string, treeish: string): string[] {
+  return execFileSync('git', [`--git-dir=${gitDir}`, 'ls-tree', '-r', treeish], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+/** What `git add -A` would record for `work`, listed (see treeListing). */
+export function gitListing(root: string, work: string, excludes: string[]): string[] {
+  const { gitDir, tree } = gitAddAll(root, work, excludes);
+  return treeListing(gitDir, tree);
+}
+
+function gitAddAll(root: string, work: string, excludes: string[]): { gitDir: string; tree: string } {
   const gitDir = fs.mkdtempSync(path.join(root, 'crosscheck-'));
   const git = (...args: string[]) => execFileSync('git', [`--git-dir=${gitDir}`, `--work-tree=${work}`, ...args], { encoding: 'utf8' }).trim();
   execFileSync('git', ['init', '-q', '--bare', gitDir]);
   fs.mkdirSync(path.join(gitDir, 'info'), { recursive: true });
   fs.writeFileSync(path.join(gitDir, 'info', 'exclude'), excludes.join('\n') + '\n');
   git('add', '-A');
-  return git('write-tree');
+  return { gitDir, tree: git('write-tree') };
 }
 
 export function commitTree(gitDir: string, commit: string): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../../../src-container/kilnd/checkpoints';
 import { mergeChanges, type CheckpointChange } from '../../../../../src-container/kilnd/checkpoints/store';
-import { commitTree, fingerprint, gitWriteTree, tempDirs, write } from './helpers';
+import { commitTree, fingerprint, gitListing, gitWriteTree, tempDirs, treeListing, write } from './helpers';
 
 let dirs: ReturnType<typeof tempDirs>;
 let store: CheckpointStore | null = null;
@@ -37,6 +37,12 @@ function seed(work: string): void {
 }
 
 const CROSS_EXCLUDES = ['node_modules/', '__pycache__/'];
+
+/** The checkpoint holds what `git add -A` records for the work tree: file by file (so a failure names the paths), then the tree itself. */
+function expectGitAddTree(commit: string): void {
+  expect(treeListing(dirs.gitDir, commit)).toEqual(gitListing(dirs.root, dirs.work, CROSS_EXCLUDES));
+  expect(commitTree(dirs.gitDir, commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+}
 
 describe('CheckpointStore', () => {
   it('restores a checkpoint byte for byte: edits reverted, deletions back, additions gone, ignored files untouched', async () => {
@@ -82,7 +88,7 @@ describe('CheckpointStore', () => {
     for (let d = 0; d < 5; d++) for (let f = 0; f < 5; f++) write(dirs.work, `tree/d${d}/f${f}.txt`, `${d}-${f}\n`);
     const s = await open();
     const first = await s.takeCheckpoint('first');
-    expect(commitTree(dirs.gitDir, first.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(first.commit);
 
     write(dirs.work, 'tree/d1/f1.txt', 'changed\n');
     write(dirs.work, 'tree/d9/new.txt', 'new dir\n');
@@ -93,7 +99,7 @@ describe('CheckpointStore', () => {
     write(dirs.work, 'tree/d3/x.bin', Buffer.from([0, 1, 2, 255]));
     const second = await s.takeCheckpoint('second');
     expect(second.parent).toBe(first.commit);
-    expect(commitTree(dirs.gitDir, second.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(second.commit);
     const byPath = new Map(second.changes.map((c) => [c.path, c.change]));
     expect(byPath.get('tree/d1/f1.txt')).toBe('modified');
     expect(byPath.get('tree/d9/new.txt')).toBe('added');
@@ -106,7 +112,7 @@ describe('CheckpointStore', () => {
     write(dirs.work, '.gitignore', '*.log\nsecret/\ntree/d4/\n');
     const third = await s.takeCheckpoint('third');
     expect(third.changes.filter((c) => c.path.startsWith('tree/d4/')).every((c) => c.change === 'deleted')).toBe(true);
-    expect(commitTree(dirs.gitDir, third.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(third.commit);
   });
 
   it('answers a checkpoint request with no changes with the previous checkpoint', async () => {
@@ -186,7 +192,7 @@ describe('CheckpointStore', () => {
     const s = await open();
     const cp = await s.takeCheckpoint('weird');
     const snapshot = fingerprint(dirs.work);
-    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(cp.commit);
 
     write(dirs.work, weird, 'replaced');
     write(dirs.work, 'text.txt', 'one\nthree\n');
@@ -231,7 +237,7 @@ describe('CheckpointStore', () => {
     expect(packs).toHaveLength(1);
     execFileSync('git', [`--git-dir=${dirs.gitDir}`, 'fsck', '--full', '--strict']);
     execFileSync('git', ['verify-pack', path.join(dirs.gitDir, 'objects/pack', packs[0]!.replace(/\.pack$/, '.idx'))]);
-    expect(commitTree(dirs.gitDir, s.headCommit!)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(s.headCommit!);
     expect((await s.readFileAt(s.headCommit!, 'many/d3/f10.txt'))?.toString()).toBe('file 10\n'.repeat(10));
   });
 
@@ -265,14 +271,21 @@ describe('CheckpointStore', () => {
     write(dirs.work, 'a.txt', 'a\n');
     const asked = performance.now(); // the next command's start arrives…
     const after = await s.takeCheckpoint('end of the last command'); // …and this capture flushes after it
-    const ctime = fs.statSync(dirs.work).ctimeMs; // a flush re-sets the root's times: its ctime moves
+    const flag = path.join(dirs.gitDir, 'kiln-watch-flag'); // a flush touches it (and nothing in the workspace)
+    const flushedAt = fs.statSync(flag).ctimeMs;
     await new Promise((r) => setTimeout(r, 30));
+    write(dirs.work, 'b.txt', 'b\n'); // the watcher has something: only a flush from after the ask can stand in
     const before = await s.takeCheckpoint('command', { flush: 'when-dirty', asked });
-    expect(before).toMatchObject({ unchanged: true, commit: after.commit });
-    expect(fs.statSync(dirs.work).ctimeMs).toBe(ctime);
-    // Asked after that flush, with the watcher not yet quiet: it flushes again.
+    expect(before).toMatchObject({ unchanged: false, parent: after.commit });
+    expect(fs.statSync(flag).ctimeMs).toBe(flushedAt);
+    // Asked after that flush: it flushes again.
+    write(dirs.work, 'c.txt', 'c\n');
     await s.takeCheckpoint('command', { flush: 'when-dirty', asked: performance.now() });
-    expect(fs.statSync(dirs.work).ctimeMs).not.toBe(ctime);
+    expect(fs.statSync(flag).ctimeMs).not.toBe(flushedAt);
+    const workspaceCtime = fs.statSync(dirs.work).ctimeMs;
+    await new Promise((r) => setTimeout(r, 30));
+    await s.flush();
+    expect(fs.statSync(dirs.work).ctimeMs).toBe(workspaceCtime);
   });
 
   it('hashing ahead during an action: the checkpoint after it holds what git add -A would, with one list of changes since the last', async () => {
@@ -304,7 +317,7 @@ describe('CheckpointStore', () => {
     const cp = await s.takeCheckpoint('after the command', { flush: 'when-dirty' });
     expect(cp.unchanged).toBe(false);
     expect(cp.parent).toBe(first.commit);
-    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(cp.commit);
     const byPath = new Map(cp.changes.map((c) => [c.path, c]));
     expect(byPath.size).toBe(cp.changes.length); // one entry per path
     for (const gone of ['src/a.ts', 'tmp/scratch.txt', 'gen/a/f3.txt']) expect(byPath.has(gone)).toBe(false);
@@ -332,29 +345,33 @@ describe('CheckpointStore', () => {
     expect(cp).toMatchObject({ unchanged: false, parent: first.commit, changes: [{ path: 'one.txt', change: 'added' }] });
   });
 
-  it('finds the files made in a directory it read before even when the watcher reported none of them (parcel, in a burst)', async () => {
+  it('watches a tree that arrives whole at every depth (mkdir -p, a folder moved in, a folder made again): later edits deep in it are in the next checkpoint', async () => {
     dirs = tempDirs();
     const s = await open();
     await s.takeCheckpoint('start');
-    write(dirs.work, 'burst/early.txt', 'made with the folder\n');
-    await new Promise((r) => setTimeout(r, 150)); // the folder's times are old enough to trust
-    const mid = await s.takeCheckpoint('in the middle of the burst'); // reads burst/ whole
-    expect(mid.changes.map((c) => c.path)).toEqual(['burst/early.txt']);
-    for (let f = 0; f < 100; f++) write(dirs.work, `burst/f${f}.txt`, `${f}\n`);
-    fs.rmSync(path.join(dirs.work, 'burst/early.txt'));
-    await s.flush();
-    // What parcel does in a burst: none of those events reach us.
-    const watch = (s as unknown as { watch: { drain(): Set<string>; drainShallow(): Set<string> } }).watch;
-    watch.drain();
-    watch.drainShallow();
-    const after = await s.takeCheckpoint('after the burst');
-    expect(after.changes.filter((c) => c.change === 'added')).toHaveLength(100);
-    expect(after.changes.filter((c) => c.change === 'deleted').map((c) => c.path)).toEqual(['burst/early.txt']);
-    expect(commitTree(dirs.gitDir, after.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
-    // The folder has stood still since: looked at once more, then no longer.
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await s.takeCheckpoint('quiet')).unchanged).toBe(true);
-    expect((s as unknown as { readDirs: Map<string, unknown> }).readDirs.size).toBe(0);
+    fs.mkdirSync(path.join(dirs.work, 'a/b/c/d'), { recursive: true }); // faster than any watch can be added
+    write(dirs.work, 'a/b/c/d/deep.txt', 'one\n');
+    const outside = path.join(dirs.root, 'prepared'); // a tree made elsewhere, then moved in by one rename
+    write(outside, 'x/y/z/file.txt', 'one\n');
+    fs.renameSync(outside, path.join(dirs.work, 'moved'));
+    write(dirs.work, 'again/inner/keep.txt', 'one\n');
+    await s.takeCheckpoint('made');
+    // A folder deleted and made again at once (it gets the freed inode back), and one renamed.
+    fs.rmSync(path.join(dirs.work, 'again'), { recursive: true });
+    fs.mkdirSync(path.join(dirs.work, 'again/inner'), { recursive: true });
+    fs.renameSync(path.join(dirs.work, 'moved/x'), path.join(dirs.work, 'moved/renamed'));
+    await s.takeCheckpoint('shuffled');
+    await new Promise((r) => setTimeout(r, 120)); // past the stat cache's racy window: only an event can tell
+    write(dirs.work, 'a/b/c/d/deep.txt', 'two, longer\n');
+    write(dirs.work, 'moved/renamed/y/z/file.txt', 'two, longer\n');
+    write(dirs.work, 'again/inner/new.txt', 'two\n');
+    const cp = await s.takeCheckpoint('edited', { flush: 'when-dirty' });
+    expect(cp.changes.map((c) => `${c.change} ${c.path}`).sort()).toEqual([
+      'added again/inner/new.txt',
+      'modified a/b/c/d/deep.txt',
+      'modified moved/renamed/y/z/file.txt',
+    ]);
+    expectGitAddTree(cp.commit);
   });
 
   it('hashing ahead gives way to a checkpoint asked for while it runs, and the checkpoint still holds every file', async () => {
@@ -368,7 +385,7 @@ describe('CheckpointStore', () => {
     expect(await ahead).toBeLessThan(3000);
     expect(cp.parent).toBe(first.commit);
     expect(cp.changes.filter((c) => c.change === 'added')).toHaveLength(3000);
-    expect(commitTree(dirs.gitDir, cp.commit)).toBe(gitWriteTree(dirs.root, dirs.work, CROSS_EXCLUDES));
+    expectGitAddTree(cp.commit);
   });
 
   it('folds changes into one per path, from the state before the first to the state after the last', () => {

@@ -16,6 +16,12 @@ const WRITE_CONCURRENCY = 8;
 const READ_CHUNK = 256;
 const TMP_PREFIX = `${process.pid}-${randomBytes(4).toString('hex')}`;
 let tmpCounter = 0;
+const TMP_NAME = `.kiln-restore-${TMP_PREFIX}-`;
+
+/** True for the temp files this process's undo writes and renames into place (the watcher skips them). */
+export function isRestoreTemp(name: string): boolean {
+  return name.startsWith(TMP_NAME);
+}
 
 export interface TreeChange { path: RelPath; from?: Entry; to?: Entry }
 
@@ -114,7 +120,7 @@ function missingDirs(workTree: string, dir: RelPath): (string | Buffer)[] {
 
 async function writeEntry(workTree: string, rel: RelPath, e: Entry, body: Buffer, owner: { uid: number; gid: number } | null): Promise<void> {
   const target = fsPath(workTree, rel);
-  const tmp = fsPath(workTree, join(parentOf(rel), `.kiln-restore-${TMP_PREFIX}-${++tmpCounter}`));
+  const tmp = fsPath(workTree, join(parentOf(rel), `${TMP_NAME}${++tmpCounter}`));
   try {
     const perm = e.mode === MODE_EXEC ? 0o755 : 0o644;
     if (e.mode === MODE_LINK) await fsp.symlink(body, tmp);

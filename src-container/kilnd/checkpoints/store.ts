@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Exclusions, WATCHER_IGNORED_NAMES } from './exclusions';
 import { MODE_TREE, ObjectStore } from './objects';
 import { display, fromText, fsPath, type RelPath } from './paths';
-import { applyChanges, diffTrees } from './restore';
+import { applyChanges, diffTrees, isRestoreTemp } from './restore';
 import { applyRetention, collectGarbage, readBoundary } from './retention';
 import { Scanner, type ScanContext, type Skipped } from './scan';
 import { StatCache } from './stat-cache';
@@ -134,7 +134,7 @@ export class CheckpointStore {
     if (commit) this.head = { commit, tree: (await this.objects.readCommit(commit)).tree };
     this.tree.reset(this.head?.tree ?? null);
     if (this.opts.watch !== false) {
-      this.watch = new ChangeWatch(workTree, WATCHER_IGNORED_NAMES, path.join(gitDir, WATCH_FLAG_FILE), () => this.opts.onChange?.());
+      this.watch = new ChangeWatch(workTree, (n) => WATCHER_IGNORED_NAMES.has(n) || isRestoreTemp(n), path.join(gitDir, WATCH_FLAG_FILE), () => this.opts.onChange?.());
       this.watch.start(); // before the rescan: what changes during it is not lost
     }
     await this.takeCheckpoint('start', { flush: false });
@@ -336,12 +336,11 @@ export class CheckpointStore {
       const t0 = performance.now();
       const target = await this.objects.readCommit(commit).catch(() => null);
       if (!target) throw new CheckpointError('unknown-checkpoint', `There is no checkpoint ${commit}.`, 'Pick a checkpoint from the timeline.');
+      // Undo must see the present exactly. The watch is exact (watch-tree.ts) unless the
+      // kernel's queue overflowed, and then it says so (watch.ts) and this checkpoint of the
+      // present rescans everything by stat. (With @parcel/watcher, which lost events, every
+      // undo rescanned: ~1 s per 50,000 files here.)
       await this.flush();
-      // Undo must see the present exactly, and the watcher is only a hint (an overflowing
-      // kernel queue drops events, watch.ts). So the checkpoint of the present is a full stat
-      // rescan: lstat of every file, hashing only those whose stat changed (O(files) stats,
-      // ~0.3 s per 50,000 files).
-      this.needRescan = true;
       const before = await this.checkpointNow('undo');
       const diff = await diffTrees(this.objects, this.head!.tree, target.tree);
       const result = await applyChanges(this.objects, this.opts.workTree, diff);

@@ -32,8 +32,8 @@ export class WatchTree {
 
   constructor(
     private readonly workTree: string,
-    /** Directory names never watched, anywhere (.git, node_modules…), nor reported. */
-    private readonly ignoredNames: ReadonlySet<string>,
+    /** Names never watched nor reported, at any depth (.git, node_modules…, our own temp files). */
+    private readonly ignored: (name: string) => boolean,
     private readonly events: TreeEvents,
   ) {
     this.rootName = fromText(path.basename(workTree));
@@ -80,7 +80,7 @@ export class WatchTree {
     } catch {
       return; // unreadable: its scan reports it
     }
-    for (const e of entries) if (e.isDirectory() && !this.ignoredNames.has(e.name)) this.watch(join(rel, e.name));
+    for (const e of entries) if (e.isDirectory() && !this.ignored(e.name)) this.watch(join(rel, e.name));
   }
 
   /** Stops watching `rel` and everything under it. */
@@ -124,7 +124,7 @@ export class WatchTree {
       this.events.failed(new Error(`The watched folder ${this.workTree} is gone.`));
       return;
     }
-    if (this.ignoredNames.has(n)) return;
+    if (this.ignored(n)) return;
     const rel = join(dir, n);
     this.events.changed(rel);
     const known = this.dirs.get(rel);
@@ -151,8 +151,8 @@ function identity(st: fs.Stats): string | null {
 
 function lstat(p: string | Buffer): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(p, { throwIfNoEntry: false }); // gone is common (a temp file renamed): no exception for it
   } catch {
-    return undefined; // gone, or a parent became a file (ENOTDIR)
+    return undefined; // a parent became a file (ENOTDIR)
   }
 }

@@ -12,8 +12,7 @@
 // max_queued_events per inotify instance) fills up and later events are dropped; libuv skips
 // the overflow notice without a word. A queue that full is read in one go, so a turn of the
 // loop that brings BURST events or more counts as "events may be lost": the next checkpoint
-// rescans everything (lstat of every file, hashing only what changed). Undo rescans
-// everything regardless (store.ts).
+// rescans everything (lstat of every file, hashing only what changed), an undo's included.
 import fs from 'node:fs';
 import { WatchTree } from './watch-tree';
 import type { RelPath } from './paths';
@@ -51,7 +50,8 @@ export class ChangeWatch {
 
   constructor(
     private readonly workTree: string,
-    private readonly ignoredNames: ReadonlySet<string>,
+    /** Names the watch skips at any depth (watch-tree.ts). */
+    private readonly ignored: (name: string) => boolean,
     /** A file of our own outside the work tree (made if missing), touched by flush(). */
     private readonly flagFile: string,
     /** Called at the end of a turn of the loop that added paths to the change set. */
@@ -63,7 +63,7 @@ export class ChangeWatch {
     fs.writeFileSync(this.flagFile, '');
     this.flag = fs.watch(this.flagFile, { persistent: false }, () => this.flagSeen?.());
     this.flag.on('error', () => { this.lost = true; });
-    this.tree = new WatchTree(this.workTree, this.ignoredNames, {
+    this.tree = new WatchTree(this.workTree, this.ignored, {
       changed: (rel) => {
         this.dirty.add(rel);
         this.counted();

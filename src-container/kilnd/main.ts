@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     maxFileBytes: config.KILN_MAX_FILE_BYTES,
     onChange: () => recorder?.noteChange(),
   });
-  const hashAhead = config.KILN_HASH_AHEAD === 'auto' ? os.availableParallelism() >= 4 : config.KILN_HASH_AHEAD === 'on';
+  const hashAhead = config.KILN_HASH_AHEAD === 'auto' ? os.availableParallelism() >= 2 : config.KILN_HASH_AHEAD === 'on';
   recorder = new Recorder({ store, checkpoints, writer: session.writer, debounceMs: config.KILN_DEBOUNCE_MS, hashAhead, log });
   await recorder.start();
 

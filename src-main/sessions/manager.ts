@@ -83,6 +83,8 @@ export class SessionManager {
   private readonly healthTimeoutMs: number;
   /** Workspace containers known to be ready for execs (see workspaceReady), by id. */
   private readonly readyContainers = new Map<string, Promise<void>>();
+  /** Sessions being removed: never healed meanwhile (see needsHeal). */
+  private readonly removing = new Set<string>();
 
   constructor(opts: SessionManagerOptions) {
     this.docker = opts.docker;
@@ -221,9 +223,14 @@ export class SessionManager {
   /** Containers, volume and metadata. Never the workspace folder. */
   async remove(id: string): Promise<void> {
     await this.get(id);
-    await this.removePod(id);
-    await this.docker.getVolume(stateVolumeName(id)).remove().catch(ignoreMissing);
-    this.store.remove(id);
+    this.removing.add(id);
+    try {
+      await this.removePod(id);
+      await this.docker.getVolume(stateVolumeName(id)).remove().catch(ignoreMissing);
+      this.store.remove(id);
+    } finally {
+      this.removing.delete(id);
+    }
   }
 
   /** URL and token of a running session's recorder (healing a half-up pod first). */
@@ -268,7 +275,8 @@ export class SessionManager {
   }
 
   private needsHeal(s: SessionInfo): boolean {
-    return s.state === 'broken' && !!s.containers.recorder && this.store.read(s.id) !== undefined;
+    // Not while it is being removed: a window still open on it would bring a container back.
+    return s.state === 'broken' && !!s.containers.recorder && !this.removing.has(s.id) && this.store.read(s.id) !== undefined;
   }
 
   private notRunning(s: SessionInfo): KilnFailure {
@@ -374,7 +382,9 @@ export class SessionManager {
   }
 
   private async removePod(id: string): Promise<void> {
-    for (const name of [workspaceName(id), recorderName(id)]) {
+    // The recorder first: a pod with its recorder but no workspace reads as half up, and
+    // another process (a window open on it) would heal it back.
+    for (const name of [recorderName(id), workspaceName(id)]) {
       await this.docker.getContainer(name).remove({ force: true, v: false }).catch(ignoreMissing);
     }
   }

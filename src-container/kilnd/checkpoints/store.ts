@@ -179,7 +179,7 @@ export class CheckpointStore {
    */
   hashAhead(): Promise<number> {
     return this.serial(false, async () => {
-      if (!this.watch || this.needRescan || this.watch.lost || !this.head) return 0;
+      if (!this.watch || this.needRescan || this.watch.lost || this.watch.degraded || !this.head) return 0;
       const drained = this.watch.drain();
       if (drained.size === 0) return 0;
       this.objects.beginBatch();
@@ -219,9 +219,10 @@ export class CheckpointStore {
   private async checkpointNow(reason: string): Promise<Checkpoint> {
     const t0 = performance.now();
     let dirty: Set<RelPath>;
-    if (this.needRescan || !this.watch || this.watch.lost) {
+    if (this.needRescan || !this.watch || this.watch.lost || this.watch.degraded) {
       this.needRescan = false;
       if (this.watch) {
+        this.watch.retryUnwatched();
         this.watch.lost = false;
         this.watch.drain();
       }

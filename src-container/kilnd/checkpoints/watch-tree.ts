@@ -28,6 +28,8 @@ interface Watched {
 
 export class WatchTree {
   private readonly dirs = new Map<RelPath, Watched>();
+  /** Directories the kernel would not let us watch (its watch limit…): retried by retry(). */
+  private readonly unwatched = new Set<RelPath>();
   private readonly rootName: string;
 
   constructor(
@@ -50,9 +52,23 @@ export class WatchTree {
     return this.dirs.size;
   }
 
+  /** Directories that could not be watched: changes in them are seen only by a rescan. */
+  get failures(): number {
+    return this.unwatched.size;
+  }
+
+  /** Tries again to watch the directories that could not be watched (those still there). */
+  retry(): void {
+    for (const rel of [...this.unwatched]) {
+      this.unwatched.delete(rel);
+      if (!this.dirs.has(rel)) this.watch(rel);
+    }
+  }
+
   close(): void {
     for (const d of this.dirs.values()) d.watcher.close();
     this.dirs.clear();
+    this.unwatched.clear();
   }
 
   /** Watches `rel` and every directory under it: the watch first, then the listing (see top). */
@@ -63,7 +79,9 @@ export class WatchTree {
       watcher = fs.watch(abs, { encoding: 'buffer', persistent: false }, (type, name) => this.onEvent(rel, type, name));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.events.failed(e as Error); // gone already: its parent's event said so
+      if (code === 'ENOENT' || code === 'ENOTDIR') return; // gone already: its parent's event said so
+      this.unwatched.add(rel);
+      this.events.failed(e as Error);
       return;
     }
     watcher.on('error', (e) => this.events.failed(e));

@@ -79,7 +79,7 @@ export class ChangeWatch {
    * them each time it polls (call after a setImmediate, so this turn's poll is done).
    */
   get settled(): boolean {
-    return this.dirty.size === 0 && !this.lost;
+    return this.dirty.size === 0 && !this.lost && !this.degraded;
   }
 
   /** One more event in this turn of the loop; at its end, a burst check and one onDirty. */
@@ -93,6 +93,20 @@ export class ChangeWatch {
       this.inTurn = 0;
       if (this.dirty.size > 0) this.onDirty();
     });
+  }
+
+  /**
+   * True when some directories could not be watched (the kernel's watch limit, fs.inotify.
+   * max_user_watches): until they are, every checkpoint rescans everything, and a no-op is
+   * never assumed.
+   */
+  get degraded(): boolean {
+    return !!this.tree && this.tree.failures > 0;
+  }
+
+  /** Tries again to watch what could not be: call right before a full rescan, so nothing falls between. */
+  retryUnwatched(): void {
+    this.tree?.retry();
   }
 
   /** Takes the current change set; later events start a new one. */

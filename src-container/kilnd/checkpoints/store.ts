@@ -153,8 +153,9 @@ export class CheckpointStore {
    * watcher's events still unread: use it only when the caller knows they were read.
    * `flush: 'when-dirty'` is the pre-action no-op: when the watcher has nothing pending once
    * the loop has read what the kernel holds (ChangeWatch.settled), the last checkpoint comes
-   * back at once, without the flush; otherwise it flushes and commits as usual. `asked` (performance.now() when the request arrived) lets
-   * a flush that came back since stand in for its own.
+   * back at once, without the flush; otherwise it flushes and commits as usual. `asked`
+   * (performance.now() when the request arrived) lets a flush that came back since stand in
+   * for its own.
    */
   takeCheckpoint(reason: string, opts: { flush?: boolean | 'when-dirty'; asked?: number } = {}): Promise<Checkpoint> {
     return this.serial(true, async () => {

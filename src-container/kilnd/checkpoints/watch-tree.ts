@@ -47,11 +47,6 @@ export class WatchTree {
     if (!this.dirs.has('')) throw new Error(`Cannot watch ${this.workTree}: it is not a readable directory.`);
   }
 
-  /** Directories watched. */
-  get size(): number {
-    return this.dirs.size;
-  }
-
   /** Directories that could not be watched: changes in them are seen only by a rescan. */
   get failures(): number {
     return this.unwatched.size;
@@ -103,12 +98,7 @@ export class WatchTree {
 
   /** Stops watching `rel` and everything under it. */
   private unwatch(rel: RelPath): void {
-    const d = this.dirs.get(rel);
-    if (!d) return;
-    for (const c of d.children) this.unwatch(join(rel, c));
-    d.watcher.close();
-    this.dirs.delete(rel);
-    if (rel !== '') this.dirs.get(parentOf(rel))?.children.delete(baseName(rel));
+    for (const w of this.detach(rel)) w.close();
   }
 
   /**
@@ -116,17 +106,24 @@ export class WatchTree {
    * live directory inotify hands back the same watch, so not one event is missed in between.
    */
   private rewatch(rel: RelPath): void {
-    const old: fs.FSWatcher[] = [];
-    const take = (p: RelPath) => {
+    const old = this.detach(rel);
+    this.watch(rel);
+    for (const w of old) w.close();
+  }
+
+  /** Forgets `rel` and everything under it; returns their watchers, still open. */
+  private detach(rel: RelPath): fs.FSWatcher[] {
+    const out: fs.FSWatcher[] = [];
+    const take = (p: RelPath): void => {
       const d = this.dirs.get(p);
       if (!d) return;
       for (const c of d.children) take(join(p, c));
-      old.push(d.watcher);
+      out.push(d.watcher);
       this.dirs.delete(p);
     };
     take(rel);
-    this.watch(rel);
-    for (const w of old) w.close();
+    if (rel !== '') this.dirs.get(parentOf(rel))?.children.delete(baseName(rel));
+    return out;
   }
 
   private onEvent(dir: RelPath, type: string, name: Buffer | string | null): void {

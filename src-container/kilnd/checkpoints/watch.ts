@@ -39,11 +39,9 @@ export class ChangeWatch {
   private flushing: Promise<void> = Promise.resolve();
   /** Set when events may have been lost (queue overflow, a directory not watched): rescan everything. */
   lost = false;
-  /** How many times `lost` was set by a burst (for logs and tests). */
-  bursts = 0;
   /** Read when the watch starts: the kernel gives each inotify instance the limit of that moment. */
   private burst = 4096;
-  /** Events in the current turn of the loop, and whether its end is scheduled. */
+  /** Events read in the current turn of the loop (its end is scheduled at the first). */
   private inTurn = 0;
   /** When (performance.now()) the newest flush that came back was signalled. */
   private flushedAt = -Infinity;
@@ -86,10 +84,7 @@ export class ChangeWatch {
   private counted(): void {
     if (this.inTurn++ > 0) return;
     setImmediate(() => {
-      if (this.inTurn >= this.burst) {
-        this.lost = true; // the queue may have overflowed, silently (see top)
-        this.bursts++;
-      }
+      if (this.inTurn >= this.burst) this.lost = true; // the queue may have overflowed, silently (see top)
       this.inTurn = 0;
       if (this.dirty.size > 0) this.onDirty();
     });
@@ -119,10 +114,6 @@ export class ChangeWatch {
   /** Puts paths back (a checkpoint that failed must not lose its changes). */
   requeue(paths: Iterable<RelPath>): void {
     for (const p of paths) this.dirty.add(p);
-  }
-
-  get pending(): number {
-    return this.dirty.size;
   }
 
   /** True when a flush signalled at or after `t` (performance.now()) has come back: every event before `t` is in the set. */
